@@ -1,0 +1,3 @@
+"""revalign: one revenue funnel for marketing and sales."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,16 @@
+"""The `revalign` command line. Each module registers its commands on `app`."""
+
+from revalign.cli import (  # noqa: F401  (imported for their commands)
+    analytics_cmds,
+    attribution_cmds,
+    contract_cmds,
+    dataset_cmds,
+    ingest_cmds,
+    lead_cmds,
+    ledger_cmds,
+    plan_cmds,
+    score_cmds,
+)
+from revalign.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,286 @@
+"""The revenue contract: one YAML file both teams sign. This module is its schema.
+
+Every model forbids unknown keys, so a typo is a located error rather than a silent default.
+See `default.yaml` beside this file for the commented default the brief's numbers come from.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
+class EmployeeBand(_Model):
+    min: int = Field(ge=0)
+    max: int | None = Field(default=None, ge=0)
+    points: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EmployeeBand:
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class ListRule(_Model):
+    """Points when the lead's value is in `values` (case-insensitive); `otherwise` if not."""
+
+    points: float
+    values: list[str]
+    otherwise: float = 0.0
+
+
+class Seniority(StrEnum):
+    C_LEVEL = "c_level"
+    VP = "vp"
+    DIRECTOR = "director"
+    HEAD = "head"
+    MANAGER = "manager"
+    INDIVIDUAL = "individual"
+    STUDENT = "student"
+    UNKNOWN = "unknown"
+
+
+class FitRules(_Model):
+    employees: list[EmployeeBand] = Field(default_factory=list)
+    industry: ListRule | None = None
+    seniority: dict[Seniority, float] = Field(default_factory=dict)
+    geography: ListRule | None = None
+
+
+class SignalRule(_Model):
+    points: float
+    half_life_days: float | None = Field(default=None, gt=0)  # None: no decay
+    cap: float | None = Field(default=None, ge=0)  # per-category cap on the decayed sum
+
+
+class NegativeRules(_Model):
+    free_mail_points: float = 0.0
+    free_mail_domains: list[str] = Field(default_factory=list)
+    competitor_points: float = 0.0
+    competitor_domains: list[str] = Field(default_factory=list)
+    student_points: float = 0.0
+    unsubscribe_points: float = 0.0
+
+
+class PredictiveBlend(_Model):
+    enabled: bool = False
+    weight: float = Field(default=0.0, ge=0, le=1)  # share of the predictive score (0-100)
+
+
+class Scoring(_Model):
+    mql_threshold: float
+    fit: FitRules
+    behaviour: dict[str, SignalRule]  # keyed by marketing touch kind
+    negative: NegativeRules = NegativeRules()
+    high_intent_actions: list[str] = Field(default_factory=lambda: ["demo_request"])
+    predictive: PredictiveBlend = PredictiveBlend()
+
+
+class Cadence(_Model):
+    min_touches: int = Field(ge=0)
+    window_days: int = Field(gt=0)
+    channels: list[Literal["call", "email", "linkedin", "meeting"]]
+    exempt_reasons: list[str] = Field(default_factory=list)
+
+
+class Qualification(_Model):
+    framework: Literal["bant", "meddic"]
+    sal_reject_reasons: list[str] = Field(min_length=1)
+    disqualify_reasons: list[str] = Field(min_length=1)
+    recycle_reasons: list[str] = Field(default_factory=list)
+    recycle_after_days: int = Field(default=90, gt=0)
+    lost_reasons: list[str] = Field(min_length=1)
+    cadence: Cadence
+
+
+class WorkingHours(_Model):
+    start: time
+    end: time
+    days: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        return self
+
+
+class Absence(_Model):
+    start: date
+    end: date
+
+
+class Rep(_Model):
+    id: str
+    name: str
+    email: str | None = None
+    role: Literal["rep", "sales_manager", "sales_ops", "marketing_ops"] = "rep"
+    timezone: str
+    working_hours: WorkingHours | None = None  # None: the team's
+    holidays_country: str | None = None  # None: the team's
+    capacity: int = Field(default=50, ge=0)  # open owned leads
+    territories: list[str] = Field(default_factory=list)
+    out_of_office: list[Absence] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Team(_Model):
+    id: str
+    name: str
+    side: Literal["sales", "marketing"] = "sales"
+    manager: str | None = None  # rep id of the frontline manager who reviews MQLs
+    working_hours: WorkingHours
+    holidays_country: str | None = None
+    reps: list[Rep] = Field(default_factory=list)
+
+
+class RouteWhen(_Model):
+    country_in: list[str] | None = None
+    industry_in: list[str] | None = None
+    employees_min: int | None = None
+    employees_max: int | None = None
+    high_intent: bool | None = None
+    source_in: list[str] | None = None
+
+
+class RoutingRule(_Model):
+    name: str
+    when: RouteWhen = RouteWhen()
+    team: str
+    method: Literal["round_robin", "least_loaded", "territory"] = "least_loaded"
+
+
+class Routing(_Model):
+    rules: list[RoutingRule]
+    fallback_team: str
+
+
+class Slas(_Model):
+    route_minutes: float = Field(gt=0)
+    sal_review_hours: float = Field(gt=0)  # business hours of the reviewing team
+    first_contact_high_intent_hours: float = Field(gt=0)
+    first_contact_standard_hours: float = Field(gt=0)
+    disposition_days: int = Field(gt=0)
+    capacity_notice_days: int = Field(ge=0)
+    required_fields: list[str] = Field(default_factory=list)
+    mql_to_sql_good: float = Field(ge=0, le=1)
+    mql_to_sql_bad: float = Field(ge=0, le=1)
+    sal_acceptance_min: float = Field(ge=0, le=1)
+    pipeline_coverage_min: float = Field(gt=0)
+    pipeline_coverage_max: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Slas:
+        if self.mql_to_sql_bad > self.mql_to_sql_good:
+            raise ValueError("mql_to_sql_bad must not exceed mql_to_sql_good")
+        if self.pipeline_coverage_min > self.pipeline_coverage_max:
+            raise ValueError("pipeline_coverage_min must not exceed pipeline_coverage_max")
+        return self
+
+
+class EscalationLevel(_Model):
+    level: Literal["ops", "vp", "executive"]
+    # fire when the side's breaches within `window_days` reach `min_breaches` ...
+    window_days: int = Field(gt=0)
+    min_breaches: int = Field(ge=1)
+    # ... or, if set, when its breach rate over the window reaches this share
+    min_breach_rate: float | None = Field(default=None, gt=0, le=1)
+    notify: list[str] = Field(min_length=1)
+
+
+class Targets(_Model):
+    revenue_per_quarter: dict[str, Decimal] = Field(default_factory=dict)  # "2027Q1": amount
+    mql_per_month: int = Field(default=0, ge=0)
+
+    @field_validator("revenue_per_quarter")
+    @classmethod
+    def _quarters(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        import re
+
+        for key in value:
+            if not re.fullmatch(r"\d{4}Q[1-4]", key):
+                raise ValueError(f"quarter {key!r} must look like 2027Q1")
+        return value
+
+
+class Campaign(_Model):
+    id: str
+    name: str
+    channel: str
+    monthly_budget: Decimal = Field(default=Decimal(0), ge=0)
+    expected_leads_per_month: int = Field(default=0, ge=0)
+    start: date | None = None
+    end: date | None = None
+
+
+class Contract(_Model):
+    """The whole revenue contract."""
+
+    name: str
+    label: str = "1"  # a human label; the real version is the content hash
+    currency: str = Field(min_length=3, max_length=3)
+    language: Literal["en", "id"] = "en"
+    stages: dict[str, str]  # stage name -> definition both teams agreed
+    scoring: Scoring
+    qualification: Qualification
+    teams: list[Team] = Field(min_length=1)
+    routing: Routing
+    slas: Slas
+    escalation: list[EscalationLevel]
+    targets: Targets = Targets()
+    campaigns: list[Campaign] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Contract:
+        team_ids = {t.id for t in self.teams}
+        for rule in self.routing.rules:
+            if rule.team not in team_ids:
+                raise ValueError(f"routing rule {rule.name!r} names unknown team {rule.team!r}")
+        if self.routing.fallback_team not in team_ids:
+            fallback = self.routing.fallback_team
+            raise ValueError(f"routing.fallback_team names unknown team {fallback!r}")
+        return self
+
+    def team(self, team_id: str) -> Team:
+        for t in self.teams:
+            if t.id == team_id:
+                return t
+        raise KeyError(team_id)
+
+    def rep(self, rep_id: str) -> tuple[Team, Rep]:
+        for t in self.teams:
+            for r in t.reps:
+                if r.id == rep_id:
+                    return t, r
+        raise KeyError(rep_id)
+
+
+class VersionedContract(_Model):
+    """A validated contract with its version (sha256 of the canonical content, 12 hex)."""
+
+    contract: Contract
+    version: str
+    path: str | None = None

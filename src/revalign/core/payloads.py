@@ -1,0 +1,260 @@
+"""Typed payloads, one per event type, validated at the edges (ingest, CLI, API).
+
+The core trusts payloads it receives from the ledger; producers call `validate_payload`
+before appending, so a bad fact is refused with a precise message instead of stored.
+Money amounts are decimal strings ("1250.00") with an ISO currency code beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from revalign.core.events import EventType, MarketingTouchKind, RepTouchKind
+from revalign.errors import InputError
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LeadCaptured(_Payload):
+    email: str
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    domain: str | None = None
+    employees: int | None = Field(default=None, ge=0)
+    industry: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    source: str | None = None  # the channel
+    campaign: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class LeadUpdated(_Payload):
+    """Changed fields only; same names as LeadCaptured."""
+
+    changes: dict[str, Any]
+
+
+class MarketingTouch(_Payload):
+    kind: MarketingTouchKind
+    channel: str | None = None
+    campaign: str | None = None
+    url: str | None = None
+
+
+class ScoreChanged(_Payload):
+    score: float
+    previous: float
+    # Each part: {"rule": "fit.employees", "points": 20.0, "detail": "120 employees in 50-500"}
+    parts: list[dict[str, Any]]
+
+
+class MqlReached(_Payload):
+    score: float
+    threshold: float
+    high_intent: bool = False
+
+
+class SalAccepted(_Payload):
+    by: str  # the reviewer (sales ops or frontline manager)
+    note: str | None = None
+
+
+class SalRejected(_Payload):
+    by: str
+    reason: str  # a reason code from the contract
+    note: str | None = None
+
+
+class SqlQualified(_Payload):
+    by: str
+    framework: str  # "bant" or "meddic"
+    fields: dict[str, Any]
+
+
+class Disqualified(_Payload):
+    by: str
+    reason: str
+    note: str | None = None
+
+
+class Recycled(_Payload):
+    by: str
+    reason: str
+    reengage_on: date | None = None
+
+
+class LeadAssigned(_Payload):
+    owner: str  # rep id
+    team: str | None = None
+    rule: str | None = None  # the routing rule that fired: "why did this lead go there?"
+    reason: str | None = None
+
+
+class RepTouch(_Payload):
+    kind: RepTouchKind
+    by: str
+    outcome: str | None = None
+    note: str | None = None
+
+
+class OpportunityCreated(_Payload):
+    name: str | None = None
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    expected_close: date | None = None
+    stage: str = "discovery"
+    decision_process: str | None = None
+    stakeholders: list[str] = Field(default_factory=list)
+    decision_date: date | None = None
+    owner: str | None = None
+
+
+class OpportunityStageChanged(_Payload):
+    stage: str
+    amount: Decimal | None = Field(default=None, ge=0)
+    expected_close: date | None = None
+
+
+class OpportunityWon(_Payload):
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str | None = None
+
+
+class OpportunityLost(_Payload):
+    amount: Decimal = Field(default=Decimal(0), ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str
+
+
+class CampaignCost(_Payload):
+    campaign: str
+    channel: str
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    period_start: date
+    period_end: date
+
+
+class CapacityNotice(_Payload):
+    team: str
+    rep: str | None = None
+    effective_from: date
+    effective_to: date | None = None
+    capacity: int = Field(ge=0)
+    reason: str | None = None
+
+
+class TargetSet(_Payload):
+    metric: str  # "revenue" or "mqls"
+    period: str  # "2027Q1" or "2027-01"
+    amount: Decimal
+    currency: str | None = None
+
+
+class ForecastSubmitted(_Payload):
+    period: str
+    amount: Decimal
+    currency: str = Field(min_length=3, max_length=3)
+    by: str
+    category: str = "commit"  # commit / best_case / pipeline
+
+
+class SurveyResponse(_Payload):
+    team: str  # "marketing" or "sales": who answered
+    about: str  # the other team
+    score: int = Field(ge=0, le=10)
+    comment: str | None = None
+
+
+class SlaClockStarted(_Payload):
+    clock_id: str
+    sla: str  # e.g. "first_contact_high_intent"
+    owner: str  # rep, team or "system"
+    owner_side: str  # "marketing" or "sales"
+    due_at: datetime
+
+
+class SlaClockStopped(_Payload):
+    clock_id: str
+    sla: str
+    met: bool
+    elapsed_business_hours: float
+
+
+class SlaBreached(_Payload):
+    clock_id: str
+    sla: str
+    owner: str
+    owner_side: str
+    due_at: datetime
+
+
+class Escalated(_Payload):
+    level: str  # "ops", "vp" or "executive"
+    side: str
+    owner: str
+    breaches: int
+    window: str
+    notify: list[str]
+
+
+class EventRejected(_Payload):
+    rejected_id: str
+    rejected_type: str
+    reason: str
+
+
+PAYLOADS: Mapping[EventType, type[_Payload]] = {
+    EventType.LEAD_CAPTURED: LeadCaptured,
+    EventType.LEAD_UPDATED: LeadUpdated,
+    EventType.MARKETING_TOUCH: MarketingTouch,
+    EventType.SCORE_CHANGED: ScoreChanged,
+    EventType.MQL_REACHED: MqlReached,
+    EventType.SAL_ACCEPTED: SalAccepted,
+    EventType.SAL_REJECTED: SalRejected,
+    EventType.SQL_QUALIFIED: SqlQualified,
+    EventType.DISQUALIFIED: Disqualified,
+    EventType.RECYCLED: Recycled,
+    EventType.LEAD_ASSIGNED: LeadAssigned,
+    EventType.REP_TOUCH: RepTouch,
+    EventType.OPPORTUNITY_CREATED: OpportunityCreated,
+    EventType.OPPORTUNITY_STAGE_CHANGED: OpportunityStageChanged,
+    EventType.OPPORTUNITY_WON: OpportunityWon,
+    EventType.OPPORTUNITY_LOST: OpportunityLost,
+    EventType.CAMPAIGN_COST: CampaignCost,
+    EventType.CAPACITY_NOTICE: CapacityNotice,
+    EventType.TARGET_SET: TargetSet,
+    EventType.FORECAST_SUBMITTED: ForecastSubmitted,
+    EventType.SURVEY_RESPONSE: SurveyResponse,
+    EventType.SLA_CLOCK_STARTED: SlaClockStarted,
+    EventType.SLA_CLOCK_STOPPED: SlaClockStopped,
+    EventType.SLA_BREACHED: SlaBreached,
+    EventType.ESCALATED: Escalated,
+    EventType.EVENT_REJECTED: EventRejected,
+}
+
+
+def validate_payload(type: EventType, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Check `payload` against its type's model; return it JSON-ready (Decimals as strings).
+
+    Raises InputError naming every bad field.
+    """
+    try:
+        model = PAYLOADS[type].model_validate(dict(payload))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(payload)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise InputError(f"invalid {type.value} payload: {problems}") from exc
+    return model.model_dump(mode="json", exclude_none=True)

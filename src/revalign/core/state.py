@@ -1,0 +1,144 @@
+"""Funnel state: what the ledger's events fold into.
+
+`LeadState`, `OpportunityState` and `Clock` are frozen; the fold (`core.evolve`) replaces
+them. `FunnelState` is the container the shell owns and the pure core only reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Stage(StrEnum):
+    """The shared stage names (see the glossary in the README)."""
+
+    LEAD = "lead"
+    MQL = "mql"
+    SAL = "sal"
+    SQL = "sql"
+    OPPORTUNITY = "opportunity"
+    WON = "won"
+    LOST = "lost"
+    DISQUALIFIED = "disqualified"
+    RECYCLED = "recycled"
+    REJECTED = "rejected"  # MQL sent back to marketing at the SAL gate, with a reason
+
+
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One behaviour signal kept for time-decayed scoring."""
+
+    kind: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """One rep touch (call, email, LinkedIn, meeting)."""
+
+    kind: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    stage: Stage
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadState:
+    lead_id: str
+    email: str
+    created_at: datetime
+    account_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    domain: str | None = None
+    employees: int | None = None
+    industry: str | None = None
+    country: str | None = None
+    source: str | None = None
+    campaign: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    stage: Stage = Stage.LEAD
+    stage_at: datetime | None = None
+    score: float = 0.0
+    score_parts: tuple[dict[str, Any], ...] = ()
+    signals: tuple[Signal, ...] = ()
+    unsubscribed: bool = False
+    high_intent: bool = False
+    high_intent_at: datetime | None = None
+    mql_at: datetime | None = None
+    sal_at: datetime | None = None
+    sql_at: datetime | None = None
+    owner: str | None = None
+    team: str | None = None
+    assigned_at: datetime | None = None
+    touches: tuple[Touch, ...] = ()
+    first_contact_at: datetime | None = None
+    reason: str | None = None  # last rejection / disqualification / recycle reason
+    reengage_on: date | None = None
+    qualification: dict[str, Any] = field(default_factory=dict)
+    opportunity_id: str | None = None
+    history: tuple[Transition, ...] = ()
+    contract_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityState:
+    opportunity_id: str
+    lead_id: str | None
+    account_id: str | None
+    created_at: datetime
+    amount: Decimal
+    currency: str
+    stage: str = "discovery"
+    owner: str | None = None
+    expected_close: date | None = None
+    closed_at: datetime | None = None
+    won: bool | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """An SLA clock: started, due (business hours of its owner), then stopped or breached."""
+
+    clock_id: str
+    sla: str
+    lead_id: str | None
+    owner: str
+    owner_side: str
+    started_at: datetime
+    due_at: datetime
+    stopped_at: datetime | None = None
+    met: bool | None = None
+    breached: bool = False
+
+
+@dataclass(slots=True)
+class FunnelState:
+    """Everything the core may read when deciding. Owned and mutated by the shell only."""
+
+    leads: dict[str, LeadState] = field(default_factory=dict)
+    opportunities: dict[str, OpportunityState] = field(default_factory=dict)
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    # open (owned, not closed) leads per rep, for least-loaded routing and capacity
+    rep_load: dict[str, int] = field(default_factory=dict)
+    # round-robin cursor per team
+    rr_cursor: dict[str, int] = field(default_factory=dict)
+    # effective capacity overrides per rep from capacity notices: rep -> capacity
+    capacity: dict[str, int] = field(default_factory=dict)
+    last_seq: int = 0

@@ -1,0 +1,74 @@
+"""The one error tree of revalign.
+
+RevalignError                 root; never raised directly
+├── UserError                 the user can fix it: exit code 2 / HTTP 4xx, one clear line
+│   ├── ContractError         the revenue contract is invalid; carries located issues
+│   ├── InputError            a bad file, row or argument
+│   ├── IllegalTransition     the funnel refuses the move (SQL before SAL, early disqualify…)
+│   ├── NotFound              no such lead / opportunity / rep
+│   └── Forbidden             the role may not do this
+└── InternalError             our bug or an unreachable backend: exit 1 / HTTP 5xx, logged
+    └── StorageError          a driver error translated at the ledger edge
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RevalignError(Exception):
+    """Root of every error revalign raises on purpose."""
+
+
+class UserError(RevalignError):
+    """Something the user can fix; shown as one line, exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One located problem in a file: where it is and what is wrong."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
+
+
+class ContractError(UserError):
+    """The contract file is invalid; `issues` lists every problem with its location."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+class InputError(UserError):
+    """A bad input file, row or argument."""
+
+
+class IllegalTransition(UserError):
+    """The funnel refuses this move; the message says why and what is allowed."""
+
+
+class NotFound(UserError):
+    """The named lead, opportunity or rep does not exist."""
+
+
+class Forbidden(UserError):
+    """The caller's role may not do this."""
+
+
+class InternalError(RevalignError):
+    """A bug or an unreachable backend; exit code 1."""
+
+    exit_code = 1
+
+
+class StorageError(InternalError):
+    """A database driver error, translated at the ledger edge."""

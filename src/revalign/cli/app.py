@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import typer
 from rich.console import Console
@@ -19,15 +20,24 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 
-def main() -> None:
-    """Console script: user-fixable errors exit 2 with one clear message; bugs exit 1."""
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; user-fixable errors print one clear message and give 2, bugs give 1."""
     import revalign.cli  # noqa: F401  (registers every command)
 
     try:
-        app()  # standalone: usage errors exit 2, typer.Exit keeps its code
+        app(args=list(argv) if argv is not None else None, standalone_mode=True)
+    except SystemExit as exc:  # standalone mode exits; usage errors give 2
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(exc.exit_code)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return exc.exit_code
     except InternalError as exc:
         err_console.print(f"[bold red]internal error:[/] {exc}", highlight=False)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    return 0
+
+
+def main() -> None:
+    """Console script entry point."""
+    sys.exit(run())

@@ -27,3 +27,8 @@ def decide(
 def evolve(state: FunnelState, event: Event) -> None:
     """Apply `event` to `state` in place (the shell owns the state)."""
     state.last_seq = max(state.last_seq, event.seq or 0)
+
+
+def tick(state: FunnelState, contract: VersionedContract, now: datetime) -> list[Event]:
+    """Events due by `now` with no new fact: SLA breaches of open clocks, escalations."""
+    return []

@@ -55,6 +55,7 @@ class ScoreChanged(_Payload):
     previous: float
     # Each part: {"rule": "fit.employees", "points": 20.0, "detail": "120 employees in 50-500"}
     parts: list[dict[str, Any]]
+    fit: float | None = None  # the firmographic share of `score` (cached by the fold)
 
 
 class MqlReached(_Payload):
@@ -66,6 +67,7 @@ class MqlReached(_Payload):
 class SalAccepted(_Payload):
     by: str  # the reviewer (sales ops or frontline manager)
     note: str | None = None
+    owner: str | None = None  # the rep who works it; default: the proposed owner from routing
 
 
 class SalRejected(_Payload):
@@ -97,6 +99,7 @@ class LeadAssigned(_Payload):
     team: str | None = None
     rule: str | None = None  # the routing rule that fired: "why did this lead go there?"
     reason: str | None = None
+    method: str | None = None  # territory / least_loaded / round_robin / manual
 
 
 class RepTouch(_Payload):

@@ -94,6 +94,9 @@ class LeadState:
     opportunity_id: str | None = None
     history: tuple[Transition, ...] = ()
     contract_version: str | None = None
+    # fit points cached by the last score.changed, valid for `fit_version` (a contract version)
+    fit_score: float | None = None
+    fit_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +145,43 @@ class FunnelState:
     # effective capacity overrides per rep from capacity notices: rep -> capacity
     capacity: dict[str, int] = field(default_factory=dict)
     last_seq: int = 0
+    # capacity notices with their dates, keyed by rep id or "team:<id>" (routing reads these)
+    capacity_windows: dict[str, tuple[CapacityWindow, ...]] = field(default_factory=dict)
+    # breaches keyed by clock id (idempotent), for escalation counting
+    breaches: dict[str, Breach] = field(default_factory=dict)
+    # escalation keys already emitted: "<level>:<side>:<owner>:<period start>"
+    escalated: set[str] = field(default_factory=set)
+    # before-images of recent source facts, so a fact the core refuses can be undone
+    undo: dict[str, Undo] = field(default_factory=dict)
+    # source facts refused by the core (engine.rejected), by refused event id -> reason
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityWindow:
+    """A capacity notice: at most `capacity` open leads from `start` to `end` (inclusive)."""
+
+    start: date
+    end: date | None
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    clock_id: str
+    sla: str
+    owner: str
+    owner_side: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """What one source fact changed: the lead, opportunity and rep loads before it."""
+
+    event_id: str
+    lead_id: str | None
+    lead: LeadState | None
+    opportunity_id: str | None
+    opportunity: OpportunityState | None
+    rep_load: dict[str, int]

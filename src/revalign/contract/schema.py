@@ -9,9 +9,19 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from revalign.contract.version import content_hash
 
 
 class _Model(BaseModel):
@@ -22,16 +32,54 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
+def _known_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
+def _known_country(value: str) -> str:
+    import holidays
+
+    if value not in holidays.list_supported_countries():
+        raise ValueError(f"no public holidays known for country {value!r} (use ISO codes: ID, US)")
+    return value
+
+
+def _quarter(value: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}Q[1-4]", value):
+        raise ValueError(f"quarter {value!r} must look like 2027Q1")
+    return value
+
+
+def _not_before(field: str, value: Any, info: ValidationInfo, what: str = "before") -> None:
+    """Raise when `value` is below the already-validated sibling `field` (errors stay located)."""
+    other = info.data.get(field)
+    if value is not None and other is not None and value < other:
+        raise ValueError(f"{info.field_name} ({value}) is {what} {field} ({other})")
+
+
+TimeZone = Annotated[str, AfterValidator(_known_zone)]
+HolidaysCountry = Annotated[str, AfterValidator(_known_country)]
+Quarter = Annotated[str, AfterValidator(_quarter)]
+
+
 class EmployeeBand(_Model):
     min: int = Field(ge=0)
     max: int | None = Field(default=None, ge=0)
     points: float
 
-    @model_validator(mode="after")
-    def _ordered(self) -> EmployeeBand:
-        if self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
-        return self
+    @field_validator("max")
+    @classmethod
+    def _ordered(cls, value: int | None, info: ValidationInfo) -> int | None:
+        _not_before("min", value, info, "below")
+        return value
 
 
 class ListRule(_Model):
@@ -109,18 +157,28 @@ class Qualification(_Model):
 class WorkingHours(_Model):
     start: time
     end: time
-    days: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK))
+    days: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK), min_length=1)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> WorkingHours:
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end} must be after start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError(f"end {value:%H:%M} must be after start {start:%H:%M}")
+        return value
 
 
 class Absence(_Model):
+    """Out of office from `start` to `end`, both days included."""
+
     start: date
     end: date
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: date, info: ValidationInfo) -> date:
+        _not_before("start", value, info)
+        return value
 
 
 class Rep(_Model):
@@ -128,23 +186,12 @@ class Rep(_Model):
     name: str
     email: str | None = None
     role: Literal["rep", "sales_manager", "sales_ops", "marketing_ops"] = "rep"
-    timezone: str
+    timezone: TimeZone
     working_hours: WorkingHours | None = None  # None: the team's
-    holidays_country: str | None = None  # None: the team's
+    holidays_country: HolidaysCountry | None = None  # None: the team's
     capacity: int = Field(default=50, ge=0)  # open owned leads
     territories: list[str] = Field(default_factory=list)
     out_of_office: list[Absence] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
 
 class Team(_Model):
@@ -153,8 +200,9 @@ class Team(_Model):
     side: Literal["sales", "marketing"] = "sales"
     manager: str | None = None  # rep id of the frontline manager who reviews MQLs
     working_hours: WorkingHours
-    holidays_country: str | None = None
+    holidays_country: HolidaysCountry | None = None
     reps: list[Rep] = Field(default_factory=list)
+    timezone: TimeZone | None = None  # the team calendar's zone; None: the manager's
 
 
 class RouteWhen(_Model):
@@ -192,13 +240,19 @@ class Slas(_Model):
     pipeline_coverage_min: float = Field(gt=0)
     pipeline_coverage_max: float = Field(gt=0)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Slas:
-        if self.mql_to_sql_bad > self.mql_to_sql_good:
-            raise ValueError("mql_to_sql_bad must not exceed mql_to_sql_good")
-        if self.pipeline_coverage_min > self.pipeline_coverage_max:
-            raise ValueError("pipeline_coverage_min must not exceed pipeline_coverage_max")
-        return self
+    @field_validator("mql_to_sql_bad")
+    @classmethod
+    def _bad_below_good(cls, value: float, info: ValidationInfo) -> float:
+        good = info.data.get("mql_to_sql_good")
+        if good is not None and value > good:
+            raise ValueError(f"mql_to_sql_bad ({value}) must not exceed mql_to_sql_good ({good})")
+        return value
+
+    @field_validator("pipeline_coverage_max")
+    @classmethod
+    def _max_above_min(cls, value: float, info: ValidationInfo) -> float:
+        _not_before("pipeline_coverage_min", value, info, "below")
+        return value
 
 
 class EscalationLevel(_Model):
@@ -212,18 +266,8 @@ class EscalationLevel(_Model):
 
 
 class Targets(_Model):
-    revenue_per_quarter: dict[str, Decimal] = Field(default_factory=dict)  # "2027Q1": amount
+    revenue_per_quarter: dict[Quarter, Decimal] = Field(default_factory=dict)  # "2027Q1": amount
     mql_per_month: int = Field(default=0, ge=0)
-
-    @field_validator("revenue_per_quarter")
-    @classmethod
-    def _quarters(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        import re
-
-        for key in value:
-            if not re.fullmatch(r"\d{4}Q[1-4]", key):
-                raise ValueError(f"quarter {key!r} must look like 2027Q1")
-        return value
 
 
 class Campaign(_Model):
@@ -234,6 +278,12 @@ class Campaign(_Model):
     expected_leads_per_month: int = Field(default=0, ge=0)
     start: date | None = None
     end: date | None = None
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
+        _not_before("start", value, info)
+        return value
 
 
 class Contract(_Model):
@@ -254,14 +304,14 @@ class Contract(_Model):
     campaigns: list[Campaign] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> Contract:
-        team_ids = {t.id for t in self.teams}
-        for rule in self.routing.rules:
-            if rule.team not in team_ids:
-                raise ValueError(f"routing rule {rule.name!r} names unknown team {rule.team!r}")
-        if self.routing.fallback_team not in team_ids:
-            fallback = self.routing.fallback_team
-            raise ValueError(f"routing.fallback_team names unknown team {fallback!r}")
+    def _references(self, info: ValidationInfo) -> Contract:
+        # The loader checks references itself (context references=False) to locate each one.
+        if info.context is None or info.context.get("references", True):
+            from revalign.contract.references import reference_problems
+
+            problems = reference_problems(self)
+            if problems:
+                raise ValueError("; ".join(message for _, message in problems))
         return self
 
     def team(self, team_id: str) -> Team:
@@ -279,8 +329,17 @@ class Contract(_Model):
 
 
 class VersionedContract(_Model):
-    """A validated contract with its version (sha256 of the canonical content, 12 hex)."""
+    """A validated contract with its version (sha256 of the canonical content, 12 hex).
+
+    Leave `version` out and it is computed from the content, so every instance has one.
+    """
 
     contract: Contract
-    version: str
+    version: str = ""
     path: str | None = None
+
+    @model_validator(mode="after")
+    def _fill_version(self) -> VersionedContract:
+        if not self.version:
+            object.__setattr__(self, "version", content_hash(self.contract))  # frozen model
+        return self

@@ -1,0 +1,58 @@
+"""Checks that span sections: ids are unique and every reference names something that exists.
+
+Each problem comes with the path of the referencing field, so the loader can point at its line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from revalign.contract.schema import Contract
+
+Problem = tuple[tuple[Any, ...], str]
+
+
+def reference_problems(contract: Contract) -> list[Problem]:
+    """Every cross-reference problem of a shape-valid contract, in file order."""
+    problems: list[Problem] = []
+    problems += _unique_ids(contract)
+    team_ids = {team.id for team in contract.teams}
+    for t, team in enumerate(contract.teams):
+        rep_ids = {rep.id for rep in team.reps}
+        if team.manager is not None and team.manager not in rep_ids:
+            message = f"manager {team.manager!r} is not one of the team's reps"
+            problems.append((("teams", t, "manager"), message))
+    for r, rule in enumerate(contract.routing.rules):
+        if rule.team not in team_ids:
+            message = f"routing rule {rule.name!r} names unknown team {rule.team!r}"
+            problems.append((("routing", "rules", r, "team"), message))
+    if contract.routing.fallback_team not in team_ids:
+        message = f"unknown team {contract.routing.fallback_team!r}"
+        problems.append((("routing", "fallback_team"), message))
+    return problems
+
+
+def _unique_ids(contract: Contract) -> list[Problem]:
+    problems: list[Problem] = []
+    teams: dict[str, int] = {}
+    reps: dict[str, tuple[int, int]] = {}
+    for t, team in enumerate(contract.teams):
+        if team.id in teams:
+            message = f"duplicate team id {team.id!r} (first at teams[{teams[team.id]}])"
+            problems.append((("teams", t, "id"), message))
+        teams.setdefault(team.id, t)
+        for r, rep in enumerate(team.reps):
+            if rep.id in reps:
+                ft, fr = reps[rep.id]
+                message = f"duplicate rep id {rep.id!r} (first at teams[{ft}].reps[{fr}])"
+                problems.append((("teams", t, "reps", r, "id"), message))
+            reps.setdefault(rep.id, (t, r))
+    campaigns: dict[str, int] = {}
+    for c, campaign in enumerate(contract.campaigns):
+        if campaign.id in campaigns:
+            first = campaigns[campaign.id]
+            message = f"duplicate campaign id {campaign.id!r} (first at campaigns[{first}])"
+            problems.append((("campaigns", c, "id"), message))
+        campaigns.setdefault(campaign.id, c)
+    return problems

@@ -1,0 +1,377 @@
+"""The rule score: firmographic fit + decayed, capped behaviour + negatives (+ predictive blend).
+
+    score_lead(lead, contract, at) -> ScoreResult(total, fit, behaviour, parts)
+
+Every part is rounded to 2 decimals (whole cents of a point) and the total is the sum of the
+rounded parts, so an explanation always adds up to the score exactly. The lifecycle may
+cache `fit_parts` per lead (it only changes on lead.updated) and call `behaviour_parts` on
+every touch; `prune_signals` keeps the signal list small. See docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from revalign.contract.schema import Seniority
+from revalign.core.scoring_model import (
+    ContractLike,
+    ScoringModel,
+    normalise_value,
+    scoring_model,
+)
+from revalign.core.state import LeadState, Signal
+from revalign.core.titles import seniority
+from revalign.errors import InputError
+
+__all__ = [
+    "NEGLIGIBLE_POINTS",
+    "PREDICTED_PROBABILITY_ATTR",
+    "ScorePart",
+    "ScoreResult",
+    "ScoringModel",
+    "assemble",
+    "behaviour_parts",
+    "blend",
+    "fit_parts",
+    "is_high_intent",
+    "parts_to_dicts",
+    "prune_signals",
+    "score_lead",
+    "scoring_model",
+]
+
+# A signal whose decayed contribution is below this can be forgotten (prune_signals).
+NEGLIGIBLE_POINTS = 0.005
+# Where the shell may leave the predictive model's P(conversion) for `score_lead` to blend.
+PREDICTED_PROBABILITY_ATTR = "predicted_probability"
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "demo_request": ("demo request", "demo requests"),
+    "pricing_page": ("pricing-page visit", "pricing-page visits"),
+    "content_download": ("content download", "content downloads"),
+    "webinar": ("webinar attended", "webinars attended"),
+    "email_click": ("email click", "email clicks"),
+    "email_open": ("email open", "email opens"),
+    "form": ("form fill", "form fills"),
+    "page_view": ("page view", "page views"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One rule that fired: `points` is a multiple of 0.01."""
+
+    rule: str
+    points: float
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "points": self.points, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """The score and the parts it is the exact sum of (fit + behaviour + predictive)."""
+
+    total: float
+    fit: float
+    behaviour: float
+    parts: tuple[ScorePart, ...]
+    predictive: float = 0.0
+
+
+def _cents(points: float) -> int:
+    return round(points * 100)
+
+
+def _part(rule: str, points: float, detail: str) -> ScorePart:
+    return ScorePart(rule, _cents(points) / 100, detail)
+
+
+def _sum_cents(parts: Iterable[ScorePart]) -> int:
+    return sum(_cents(p.points) for p in parts)
+
+
+def assemble(fit: Sequence[ScorePart], behaviour: Sequence[ScorePart]) -> ScoreResult:
+    """The result of already computed fit and behaviour parts (the total is their sum)."""
+    fit_c, behaviour_c = _sum_cents(fit), _sum_cents(behaviour)
+    return ScoreResult(
+        total=(fit_c + behaviour_c) / 100,
+        fit=fit_c / 100,
+        behaviour=behaviour_c / 100,
+        parts=(*fit, *behaviour),
+    )
+
+
+def score_lead(
+    lead: LeadState,
+    contract: ContractLike,
+    at: datetime,
+    predicted_probability: float | None = None,
+) -> ScoreResult:
+    """The score of `lead` at `at`; blended with P(conversion) when the contract says so.
+
+    `predicted_probability` defaults to `lead.attributes["predicted_probability"]`.
+    """
+    model = scoring_model(contract)
+    result = assemble(
+        fit_parts(lead, model),
+        behaviour_parts(lead.signals, model, at, unsubscribed=lead.unsubscribed),
+    )
+    if model.predictive_enabled:
+        if predicted_probability is None:
+            stored = lead.attributes.get(PREDICTED_PROBABILITY_ATTR)
+            predicted_probability = stored if isinstance(stored, int | float) else None
+        result = blend(result, predicted_probability, model)
+    return result
+
+
+def is_high_intent(kind: str, contract: ContractLike) -> bool:
+    """Whether a marketing touch of `kind` is high intent (starts the short first-contact SLA)."""
+    return kind in scoring_model(contract).high_intent
+
+
+def parts_to_dicts(parts: Iterable[ScorePart]) -> tuple[dict[str, Any], ...]:
+    """Parts as JSON-ready dicts (the shape of `LeadState.score_parts`)."""
+    return tuple(p.to_dict() for p in parts)
+
+
+# --- fit -----------------------------------------------------------------------------------
+
+
+def _email_domain(email: str) -> str | None:
+    at = email.rfind("@")
+    if at < 0:
+        return None
+    return email[at + 1 :].strip().lower() or None
+
+
+def fit_parts(lead: LeadState, model: ScoringModel) -> tuple[ScorePart, ...]:
+    """Firmographic fit and the fit negatives (free mail, competitor, student) of `lead`."""
+    return _fit_parts(
+        model,
+        _email_domain(lead.email),
+        lead.domain.strip().lower() if lead.domain else None,
+        lead.employees,
+        lead.industry,
+        lead.title,
+        lead.country,
+    )
+
+
+@lru_cache(maxsize=65536)  # keyed on the fields fit reads, so a lead is fitted once per change
+def _fit_parts(
+    model: ScoringModel,
+    email_domain: str | None,
+    domain: str | None,
+    employees: int | None,
+    industry: str | None,
+    title: str | None,
+    country: str | None,
+) -> tuple[ScorePart, ...]:
+    parts: list[ScorePart] = []
+    if model.bands:
+        parts.append(_employees_part(model, employees))
+    if model.industry is not None:
+        parts.append(_list_part("fit.industry", model.industry, industry, "a target industry"))
+    level = seniority(title)
+    if model.seniority_points:
+        points = model.seniority_points.get(level, 0.0)
+        detail = f"{title!r} is {level.value}" if title else "no title (unknown)"
+        parts.append(_part("fit.seniority", points, detail))
+    if model.geography is not None:
+        parts.append(_list_part("fit.geography", model.geography, country, "a target country"))
+    if email_domain and model.free_mail_points and email_domain in model.free_mail_domains:
+        parts.append(
+            _part(
+                "negative.free_mail", model.free_mail_points, f"free-mail address @{email_domain}"
+            )
+        )
+    competitor = _first_matching_domain((domain, email_domain), model.competitor_domains)
+    if competitor and model.competitor_points:
+        parts.append(
+            _part("negative.competitor", model.competitor_points, f"competitor domain {competitor}")
+        )
+    if level is Seniority.STUDENT and model.student_points:
+        parts.append(_part("negative.student", model.student_points, f"{title!r} is a student"))
+    return tuple(parts)
+
+
+def _employees_part(model: ScoringModel, employees: int | None) -> ScorePart:
+    if employees is None:
+        return _part("fit.employees", 0.0, "employee count unknown")
+    for low, high, points in model.bands:
+        if employees >= low and (high is None or employees <= high):
+            band = f"{low}+" if high is None else f"{low}–{high}"
+            return _part("fit.employees", points, f"{employees} employees in {band}")
+    return _part("fit.employees", 0.0, f"{employees} employees in no band")
+
+
+def _list_part(
+    rule: str, table: tuple[frozenset[str], float, float], value: str | None, what: str
+) -> ScorePart:
+    values, points, otherwise = table
+    if not value or not value.strip():
+        return _part(rule, otherwise, f"{rule.split('.')[1]} unknown")
+    if normalise_value(value) in values:
+        return _part(rule, points, f"{value!r} is {what}")
+    return _part(rule, otherwise, f"{value!r} is not {what}")
+
+
+def _first_matching_domain(domains: Iterable[str | None], listed: frozenset[str]) -> str | None:
+    """The listed domain that one of `domains` is, or is a subdomain of."""
+    if not listed:
+        return None
+    for domain in domains:
+        while domain:
+            if domain in listed:
+                return domain
+            dot = domain.find(".")
+            domain = domain[dot + 1 :] if dot >= 0 else None
+    return None
+
+
+# --- behaviour -----------------------------------------------------------------------------
+
+
+def behaviour_parts(
+    signals: Iterable[Signal],
+    model: ScoringModel,
+    at: datetime,
+    *,
+    unsubscribed: bool = False,
+) -> tuple[ScorePart, ...]:
+    """Decayed, capped points per signal kind at `at`; signals after `at` are ignored."""
+    rules = model.behaviour
+    totals: dict[str, list[float]] = {}  # kind -> [count, decayed sum]
+    for signal in signals:
+        rule = rules.get(signal.kind)
+        if rule is None:
+            continue
+        age = (at - signal.at).total_seconds()
+        if age < 0:
+            continue
+        acc = totals.get(signal.kind)
+        if acc is None:
+            acc = totals[signal.kind] = [0.0, 0.0]
+        acc[0] += 1
+        acc[1] += rule.points * math.exp(-rule.rate * age) if rule.rate else rule.points
+    parts: list[ScorePart] = []
+    for kind, rule in rules.items():  # contract order, so explanations are stable
+        acc = totals.get(kind)
+        if acc is None:
+            continue
+        count, decayed = int(acc[0]), acc[1]
+        capped = decayed if rule.cap is None else max(-rule.cap, min(rule.cap, decayed))
+        if _cents(capped) == 0:
+            continue
+        parts.append(
+            _part(
+                f"behaviour.{kind}",
+                capped,
+                _behaviour_detail(kind, rule.points, rule.cap, rule.rate, count, decayed, capped),
+            )
+        )
+    if unsubscribed and model.unsubscribe_points:
+        parts.append(
+            _part("negative.unsubscribe", model.unsubscribe_points, "unsubscribed from email")
+        )
+    return tuple(parts)
+
+
+def _behaviour_detail(
+    kind: str,
+    points: float,
+    cap: float | None,
+    rate: float,
+    count: int,
+    decayed: float,
+    capped: float,
+) -> str:
+    singular, plural = _LABELS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
+    what = f"{count} {singular if count == 1 else plural}"
+    how = f"decayed from {count * points:.1f}" if rate else "no decay"
+    if cap is None:
+        return f"{what} ({how})"
+    if capped != decayed:
+        return f"{what} ({how} to {decayed:.2f}, capped at {cap:g})"
+    return f"{what} ({how}, cap {cap:g})"
+
+
+def prune_signals(
+    signals: tuple[Signal, ...], model: ScoringModel, at: datetime
+) -> tuple[Signal, ...]:
+    """`signals` without those that can no longer matter; the same tuple if none is dropped.
+
+    Per decaying kind, the smallest contributions are dropped while their sum stays below
+    NEGLIGIBLE_POINTS (so the kind's sum changes by less than that, now and later, since
+    contributions only shrink). Per non-decaying capped kind, only the most recent signals
+    needed to reach the cap are kept. Future signals and kinds without a rule are kept.
+    """
+    rules = model.behaviour
+    by_kind: dict[str, list[tuple[float, int]]] = {}  # kind -> [(contribution, index)]
+    for index, signal in enumerate(signals):
+        rule = rules.get(signal.kind)
+        age = (at - signal.at).total_seconds()
+        if rule is None or age < 0:
+            continue
+        if rule.rate:
+            contribution = abs(rule.points) * math.exp(-rule.rate * age)
+        else:
+            contribution = -signal.at.timestamp()  # oldest first
+        by_kind.setdefault(signal.kind, []).append((contribution, index))
+    dropped: set[int] = set()
+    for kind, items in by_kind.items():
+        rule = rules[kind]
+        items.sort()
+        if rule.rate:
+            budget = 0.0
+            for contribution, index in items:
+                if budget + contribution >= NEGLIGIBLE_POINTS:
+                    break
+                budget += contribution
+                dropped.add(index)
+        elif rule.cap is not None and rule.points > 0:
+            keep = max(1, math.ceil(rule.cap / rule.points))
+            dropped.update(index for _, index in items[keep:])  # most recent first
+    if not dropped:
+        return signals
+    return tuple(s for i, s in enumerate(signals) if i not in dropped)
+
+
+# --- predictive blend ----------------------------------------------------------------------
+
+
+def blend(
+    result: ScoreResult, predicted_probability: float | None, contract: ContractLike
+) -> ScoreResult:
+    """`result` blended with P(conversion): (1-w)·rule + w·100·p, as the part predictive.blend.
+
+    Unchanged when the contract's predictive blend is off or there is no probability.
+    """
+    model = scoring_model(contract)
+    weight = model.predictive_weight
+    if not model.predictive_enabled or predicted_probability is None or weight == 0:
+        return result
+    p = float(predicted_probability)
+    if not 0.0 <= p <= 1.0:  # also refuses NaN
+        raise InputError(f"predicted probability {predicted_probability!r} is not in [0, 1]")
+    rule_c = _cents(result.total)
+    blended_c = round(((1 - weight) * rule_c / 100 + weight * 100 * p) * 100)
+    delta = (blended_c - rule_c) / 100
+    detail = (
+        f"P(conversion) {p:.3f}: (1 - {weight:g}) × {rule_c / 100:.2f}"
+        f" + {weight:g} × {100 * p:.2f} = {blended_c / 100:.2f}"
+    )
+    return ScoreResult(
+        total=blended_c / 100,
+        fit=result.fit,
+        behaviour=result.behaviour,
+        parts=(*result.parts, ScorePart("predictive.blend", delta, detail)),
+        predictive=(_cents(result.predictive) + blended_c - rule_c) / 100,
+    )

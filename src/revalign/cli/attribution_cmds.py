@@ -1,3 +1,76 @@
-"""CLI commands (to be filled by their owner)."""
+"""`revalign attribution`: credit conversions and revenue to channels with one model."""
 
-from revalign.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from revalign.analytics.attribution.models import MODELS
+from revalign.analytics.attribution.report import (
+    attribution_report,
+    input_from_file,
+    input_from_ledger,
+)
+from revalign.cli.app import app, err_console
+from revalign.cli.common import DbOption, JsonOption, console, print_json, resolve_db_url
+from revalign.errors import InputError
+
+
+@app.command("attribution")
+def attribution(
+    model: Annotated[str, typer.Option("--model", help=f"One of: {', '.join(MODELS)}.")],
+    journeys: Annotated[
+        Path | None,
+        typer.Option(
+            "--journeys", help="CSV: journey_id, occurred_at, channel, converted[, value]."
+        ),
+    ] = None,
+    lookback_days: Annotated[
+        float | None, typer.Option("--lookback-days", help="Only touches this close to the end.")
+    ] = None,
+    half_life_days: Annotated[
+        float, typer.Option("--half-life-days", help="Half-life of time_decay, in days.")
+    ] = 7.0,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Attribute conversions and revenue to channels (journeys file, or the ledger)."""
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    data = input_from_file(journeys) if journeys else _ledger_input(resolve_db_url(db))
+    report = attribution_report(
+        data, model, lookback_days=lookback_days, half_life_days=half_life_days
+    )
+    if report.get("rejected_rows"):
+        err_console.print(f"warning: {report['rejected_rows']} row(s) rejected (see JSON)")
+    print_json(report) if json_out else console.print(_table(report))
+
+
+def _ledger_input(url: str) -> Any:
+    from revalign.ledger import open_ledger  # type: ignore[attr-defined,unused-ignore]
+
+    ledger = open_ledger(url)
+    try:
+        return input_from_ledger(ledger)
+    finally:
+        ledger.close()
+
+
+def _table(report: dict[str, Any]) -> Table:
+    table = Table(title=f"Attribution: {report['model']} ({report['journeys']} journeys)")
+    for name in ("channel", "share", "conversions", "revenue", "roi"):
+        table.add_column(name, justify="left" if name == "channel" else "right")
+    roi = report.get("roi", {})
+    for channel, share in sorted(report["shares"].items(), key=lambda kv: -kv[1]):
+        r = roi.get(channel)
+        table.add_row(
+            channel,
+            f"{share:.1%}",
+            f"{report['conversions'][channel]:.1f}",
+            f"{report['revenue'][channel]:,.0f}",
+            "" if r is None else f"{r:.2f}",
+        )
+    return table

@@ -119,6 +119,8 @@ class OpportunityCreated(_Payload):
     stakeholders: list[str] = Field(default_factory=list)
     decision_date: date | None = None
     owner: str | None = None
+    # Extra dimensions an import carries (product, team, sector…), for slicing reports.
+    attributes: dict[str, Any] = Field(default_factory=dict)
 
 
 class OpportunityStageChanged(_Payload):

@@ -19,7 +19,7 @@ import pandas as pd
 
 from revalign.analytics.attribution import credit, journeys_from_touches
 from revalign.analytics.attribution.journeys import Journeys
-from revalign.analytics.attribution.markov import build_chain, removal_effects
+from revalign.analytics.attribution.markov import build_chain
 
 CHANNELS = ["search", "social", "email", "events", "webinar", "partner", "organic", "display"]
 WEIGHTS = np.array([0.25, 0.2, 0.15, 0.05, 0.1, 0.05, 0.15, 0.05])

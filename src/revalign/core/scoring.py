@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from revalign.contract.schema import Seniority
 from revalign.core.scoring_model import (
+    BehaviourRule,
     ContractLike,
     ScoringModel,
     normalise_value,
@@ -62,9 +62,11 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ScorePart:
-    """One rule that fired: `points` is a multiple of 0.01."""
+class ScorePart(NamedTuple):
+    """One rule that fired: `points` is a multiple of 0.01.
+
+    A named tuple because rescoring builds several per touch (a frozen dataclass costs 4x).
+    """
 
     rule: str
     points: float
@@ -73,9 +75,16 @@ class ScorePart:
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "points": self.points, "detail": self.detail}
 
+    def __getitem__(self, key: Any) -> Any:
+        """`part["points"]` works as on the dict form stored in score.changed."""
+        if isinstance(key, str):
+            if key in ScorePart._fields:
+                return getattr(self, key)
+            raise KeyError(key)
+        return tuple.__getitem__(self, key)
 
-@dataclass(frozen=True, slots=True)
-class ScoreResult:
+
+class ScoreResult(NamedTuple):
     """The score and the parts it is the exact sum of (fit + behaviour + predictive)."""
 
     total: float
@@ -151,10 +160,13 @@ def _email_domain(email: str) -> str | None:
     return email[at + 1 :].strip().lower() or None
 
 
-def fit_parts(lead: LeadState, model: ScoringModel) -> tuple[ScorePart, ...]:
-    """Firmographic fit and the fit negatives (free mail, competitor, student) of `lead`."""
+def fit_parts(lead: LeadState, model: ContractLike) -> tuple[ScorePart, ...]:
+    """Firmographic fit and the fit negatives (free mail, competitor, student) of `lead`.
+
+    Memoised on the fields it reads, so calling it on every touch costs a dict lookup.
+    """
     return _fit_parts(
-        model,
+        scoring_model(model),
         _email_domain(lead.email),
         lead.domain.strip().lower() if lead.domain else None,
         lead.employees,
@@ -240,16 +252,24 @@ def _first_matching_domain(domains: Iterable[str | None], listed: frozenset[str]
 
 
 def behaviour_parts(
-    signals: Iterable[Signal],
-    model: ScoringModel,
+    signals: Iterable[Signal] | LeadState,
+    model: ContractLike,
     at: datetime,
     *,
     unsubscribed: bool = False,
 ) -> tuple[ScorePart, ...]:
-    """Decayed, capped points per signal kind at `at`; signals after `at` are ignored."""
+    """Decayed, capped points per signal kind at `at`; signals after `at` are ignored.
+
+    Given a LeadState instead of signals, uses its signals and its unsubscribed flag.
+    """
+    if isinstance(signals, LeadState):
+        unsubscribed = unsubscribed or signals.unsubscribed
+        signals = signals.signals
+    model = scoring_model(model)
     rules = model.behaviour
+    exp = math.exp
     totals: dict[str, list[float]] = {}  # kind -> [count, decayed sum]
-    for signal in signals:
+    for signal in signals:  # the hot loop of every rescoring: keep it flat
         rule = rules.get(signal.kind)
         if rule is None:
             continue
@@ -258,25 +278,24 @@ def behaviour_parts(
             continue
         acc = totals.get(signal.kind)
         if acc is None:
-            acc = totals[signal.kind] = [0.0, 0.0]
-        acc[0] += 1
-        acc[1] += rule.points * math.exp(-rule.rate * age) if rule.rate else rule.points
+            totals[signal.kind] = [1, rule.points * exp(-rule.rate * age)]
+        else:
+            acc[0] += 1
+            acc[1] += rule.points * exp(-rule.rate * age)
     parts: list[ScorePart] = []
     for kind, rule in rules.items():  # contract order, so explanations are stable
         acc = totals.get(kind)
         if acc is None:
             continue
-        count, decayed = int(acc[0]), acc[1]
-        capped = decayed if rule.cap is None else max(-rule.cap, min(rule.cap, decayed))
-        if _cents(capped) == 0:
-            continue
-        parts.append(
-            _part(
-                f"behaviour.{kind}",
-                capped,
-                _behaviour_detail(kind, rule.points, rule.cap, rule.rate, count, decayed, capped),
-            )
+        decayed, cap = acc[1], rule.cap
+        capped = cap is not None and not -cap <= decayed <= cap
+        cents = round(
+            (max(-cap, min(cap, decayed)) if capped and cap is not None else decayed) * 100
         )
+        if cents:
+            parts.append(
+                ScorePart(rule.rule, cents / 100, _behaviour_detail(rule, int(acc[0]), capped))
+            )
     if unsubscribed and model.unsubscribe_points:
         parts.append(
             _part("negative.unsubscribe", model.unsubscribe_points, "unsubscribed from email")
@@ -284,27 +303,19 @@ def behaviour_parts(
     return tuple(parts)
 
 
-def _behaviour_detail(
-    kind: str,
-    points: float,
-    cap: float | None,
-    rate: float,
-    count: int,
-    decayed: float,
-    capped: float,
-) -> str:
+@lru_cache(maxsize=4096)
+def _behaviour_detail(rule: BehaviourRule, count: int, capped: bool) -> str:
+    kind, cap = rule.kind, rule.cap
     singular, plural = _LABELS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
     what = f"{count} {singular if count == 1 else plural}"
-    how = f"decayed from {count * points:.1f}" if rate else "no decay"
+    how = f"decayed from {count * rule.points:.1f}" if rule.rate else "no decay"
     if cap is None:
         return f"{what} ({how})"
-    if capped != decayed:
-        return f"{what} ({how} to {decayed:.2f}, capped at {cap:g})"
-    return f"{what} ({how}, cap {cap:g})"
+    return f"{what} ({how}, {'capped at' if capped else 'cap'} {cap:g})"
 
 
 def prune_signals(
-    signals: tuple[Signal, ...], model: ScoringModel, at: datetime
+    signals: tuple[Signal, ...], model: ContractLike, at: datetime
 ) -> tuple[Signal, ...]:
     """`signals` without those that can no longer matter; the same tuple if none is dropped.
 
@@ -313,7 +324,7 @@ def prune_signals(
     contributions only shrink). Per non-decaying capped kind, only the most recent signals
     needed to reach the cap are kept. Future signals and kinds without a rule are kept.
     """
-    rules = model.behaviour
+    rules = scoring_model(model).behaviour
     by_kind: dict[str, list[tuple[float, int]]] = {}  # kind -> [(contribution, index)]
     for index, signal in enumerate(signals):
         rule = rules.get(signal.kind)

@@ -19,11 +19,12 @@ __all__ = ["BehaviourRule", "ContractLike", "ScoringModel", "scoring_model"]
 SECONDS_PER_DAY = 86_400.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: a cheap memo key
 class BehaviourRule:
     """One signal kind: points per signal, decay per second of age, cap on the decayed sum."""
 
     kind: str
+    rule: str  # the part's name, "behaviour.<kind>"
     points: float
     half_life_days: float | None
     cap: float | None
@@ -96,6 +97,7 @@ def _compile(key: _Key) -> ScoringModel:
     behaviour = {
         kind: BehaviourRule(
             kind=kind,
+            rule=f"behaviour.{kind}",
             points=rule.points,
             half_life_days=rule.half_life_days,
             cap=rule.cap,

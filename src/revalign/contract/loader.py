@@ -60,8 +60,8 @@ def parse_contract(text: str, path: str = "<contract>") -> VersionedContract:
     except ValidationError as exc:
         issues += validation_issues(exc, located, path, Contract)
         raise ContractError(_in_file_order(issues)) from None
-    for where, message in reference_problems(contract):
-        issues.append(issue_at(path, where, located, message))
+    for where, message, on_key in reference_problems(contract):
+        issues.append(issue_at(path, where, located, message, on_key))
     if issues:
         raise ContractError(_in_file_order(issues))
     return VersionedContract(contract=contract, version=contract_version(contract), path=path)

@@ -5,12 +5,14 @@ Each problem comes with the path of the referencing field, so the loader can poi
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from revalign.contract.schema import Contract
 
-Problem = tuple[tuple[Any, ...], str]
+# (path of the offending field, message, whether the key itself is at fault)
+Problem = tuple[tuple[Any, ...], str, bool]
 
 
 def reference_problems(contract: Contract) -> list[Problem]:
@@ -22,14 +24,30 @@ def reference_problems(contract: Contract) -> list[Problem]:
         rep_ids = {rep.id for rep in team.reps}
         if team.manager is not None and team.manager not in rep_ids:
             message = f"manager {team.manager!r} is not one of the team's reps"
-            problems.append((("teams", t, "manager"), message))
+            problems.append((("teams", t, "manager"), message, False))
     for r, rule in enumerate(contract.routing.rules):
         if rule.team not in team_ids:
             message = f"routing rule {rule.name!r} names unknown team {rule.team!r}"
-            problems.append((("routing", "rules", r, "team"), message))
+            problems.append((("routing", "rules", r, "team"), message, False))
     if contract.routing.fallback_team not in team_ids:
         message = f"unknown team {contract.routing.fallback_team!r}"
-        problems.append((("routing", "fallback_team"), message))
+        problems.append((("routing", "fallback_team"), message, False))
+    problems += _signals(contract)
+    return problems
+
+
+def _signals(contract: Contract) -> list[Problem]:
+    """Behaviour rules must name a marketing touch kind, or they would silently never fire."""
+    from revalign.core.events import MarketingTouchKind
+
+    known = [kind.value for kind in MarketingTouchKind]
+    problems: list[Problem] = []
+    for name in contract.scoring.behaviour:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            message = f"unknown signal {name!r} ({hint})"
+            problems.append((("scoring", "behaviour", name), message, True))
     return problems
 
 
@@ -40,19 +58,19 @@ def _unique_ids(contract: Contract) -> list[Problem]:
     for t, team in enumerate(contract.teams):
         if team.id in teams:
             message = f"duplicate team id {team.id!r} (first at teams[{teams[team.id]}])"
-            problems.append((("teams", t, "id"), message))
+            problems.append((("teams", t, "id"), message, False))
         teams.setdefault(team.id, t)
         for r, rep in enumerate(team.reps):
             if rep.id in reps:
                 ft, fr = reps[rep.id]
                 message = f"duplicate rep id {rep.id!r} (first at teams[{ft}].reps[{fr}])"
-                problems.append((("teams", t, "reps", r, "id"), message))
+                problems.append((("teams", t, "reps", r, "id"), message, False))
             reps.setdefault(rep.id, (t, r))
     campaigns: dict[str, int] = {}
     for c, campaign in enumerate(contract.campaigns):
         if campaign.id in campaigns:
             first = campaigns[campaign.id]
             message = f"duplicate campaign id {campaign.id!r} (first at campaigns[{first}])"
-            problems.append((("campaigns", c, "id"), message))
+            problems.append((("campaigns", c, "id"), message, False))
         campaigns.setdefault(campaign.id, c)
     return problems

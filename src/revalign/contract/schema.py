@@ -46,7 +46,7 @@ def _known_country(value: str) -> str:
     import holidays
 
     if value not in holidays.list_supported_countries():
-        raise ValueError(f"no public holidays known for country {value!r} (use ISO codes: ID, US)")
+        raise ValueError(f"no public holidays for country {value!r} (use an ISO code: ID, US)")
     return value
 
 
@@ -311,7 +311,7 @@ class Contract(_Model):
 
             problems = reference_problems(self)
             if problems:
-                raise ValueError("; ".join(message for _, message in problems))
+                raise ValueError("; ".join(message for _, message, _ in problems))
         return self
 
     def team(self, team_id: str) -> Team:

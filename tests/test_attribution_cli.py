@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from revalign.analytics.attribution import MODELS, read_journeys_csv
-from revalign.analytics.attribution._event_frames import frames_from_events
 from revalign.analytics.attribution.from_funnel import channel_costs, journeys_from_frames
+from revalign.analytics.frames import frames_from_events
 from revalign.cli.app import run
 from revalign.core.events import Event, EventType
 
@@ -162,3 +162,28 @@ def test_journeys_from_ledger_events() -> None:
     assert j.value.tolist() == [900.0, 0.0]
     assert j.opp_pos is not None and j.opp_pos.tolist() == [1, -1]
     assert channel_costs(frames) == {"search": 300.0}
+
+
+def test_cli_reads_the_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from revalign.ledger import open_ledger
+
+    e = EventType
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    ledger = open_ledger(url)
+    ledger.append(
+        [
+            _event(e.LEAD_CAPTURED, "1", 1, "L1", email="a@x.io", source="search"),
+            _event(e.MARKETING_TOUCH, "2", 2, "L1", kind="webinar", channel="webinar"),
+            _event(e.OPPORTUNITY_CREATED, "3", 4, "L1", opp="O1", amount="800", currency="USD"),
+            _event(e.OPPORTUNITY_WON, "4", 6, "L1", opp="O1", amount="900", currency="USD"),
+            _event(e.LEAD_CAPTURED, "5", 1, "L2", email="b@x.io", source="social"),
+            _event(e.CAMPAIGN_COST, "6", 1, "", campaign="c", channel="webinar", amount="300",
+                   currency="USD", period_start="2026-05-01", period_end="2026-05-31"),
+        ]
+    )  # fmt: skip
+    ledger.close()
+    assert run(["attribution", "--model", "linear", "--db", url, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["shares"] == {"social": 0.0, "webinar": 1.0}  # L1 has touches: no capture touch
+    assert out["revenue"]["webinar"] == 900.0
+    assert out["roi"]["webinar"] == pytest.approx(2.0)

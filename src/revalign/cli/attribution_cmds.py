@@ -10,6 +10,7 @@ from rich.table import Table
 
 from revalign.analytics.attribution.models import MODELS
 from revalign.analytics.attribution.report import (
+    AttributionInput,
     attribution_report,
     input_from_file,
     input_from_ledger,
@@ -17,6 +18,7 @@ from revalign.analytics.attribution.report import (
 from revalign.cli.app import app, err_console
 from revalign.cli.common import DbOption, JsonOption, console, print_json, resolve_db_url
 from revalign.errors import InputError
+from revalign.ledger import open_ledger
 
 
 @app.command("attribution")
@@ -49,9 +51,7 @@ def attribution(
     print_json(report) if json_out else console.print(_table(report))
 
 
-def _ledger_input(url: str) -> Any:
-    from revalign.ledger import open_ledger  # type: ignore[attr-defined,unused-ignore]
-
+def _ledger_input(url: str) -> AttributionInput:
     ledger = open_ledger(url)
     try:
         return input_from_ledger(ledger)

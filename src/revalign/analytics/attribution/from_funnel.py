@@ -9,41 +9,15 @@ capture), the opportunity touch the last at or before the opportunity was create
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 import pandas as pd
 
 from revalign.analytics.attribution.journeys import Journeys, journeys_from_touches
+from revalign.analytics.frames import Frames
 
 UNKNOWN_CHANNEL = "(unknown)"
 
 
-class FunnelFrames(Protocol):
-    """What attribution and planning read from `revalign.analytics.frames.Frames`."""
-
-    @property
-    def leads(self) -> pd.DataFrame: ...
-    @property
-    def opportunities(self) -> pd.DataFrame: ...
-    @property
-    def touches(self) -> pd.DataFrame: ...
-    @property
-    def costs(self) -> pd.DataFrame: ...
-
-
-def load_funnel_frames(ledger: Any) -> FunnelFrames:
-    """The shared frames when the metrics layer provides them, else the event fold."""
-    try:
-        from revalign.analytics.frames import load_frames  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        from revalign.analytics.attribution._event_frames import frames_from_events
-
-        return frames_from_events(ledger.read(after_seq=0))
-    frames: FunnelFrames = load_frames(ledger)
-    return frames
-
-
-def journeys_from_frames(frames: FunnelFrames) -> Journeys:
+def journeys_from_frames(frames: Frames) -> Journeys:
     leads = frames.leads
     opps = frames.opportunities
     won = opps[opps["won"].fillna(False).astype(bool)]
@@ -72,12 +46,10 @@ def journeys_from_frames(frames: FunnelFrames) -> Journeys:
     t["end_at"] = t["won_at"].where(t["converted"], last_touch)
     t["lead_at"] = t["mql_at"].fillna(t["created_at"])
     columns = ["lead_id", "occurred_at", "channel", "converted", "value", "end_at", "lead_at"]
-    return journeys_from_touches(
-        t[[*columns, "opp_at"]].rename(columns={"lead_id": "journey_id"})
-    )
+    return journeys_from_touches(t[[*columns, "opp_at"]].rename(columns={"lead_id": "journey_id"}))
 
 
-def channel_costs(frames: FunnelFrames) -> dict[str, float]:
+def channel_costs(frames: Frames) -> dict[str, float]:
     """Total campaign cost per channel (all periods, amounts as recorded)."""
     costs = frames.costs
     if costs.empty:

@@ -9,12 +9,13 @@ from typing import Any
 from revalign.analytics.attribution.from_funnel import (
     channel_costs,
     journeys_from_frames,
-    load_funnel_frames,
 )
 from revalign.analytics.attribution.heuristics import DEFAULT_HALF_LIFE_DAYS
 from revalign.analytics.attribution.journeys import Journeys
 from revalign.analytics.attribution.journeys_file import RejectedRow, read_journeys_csv
 from revalign.analytics.attribution.models import credit, roi
+from revalign.analytics.frames import load_frames
+from revalign.ledger.base import Ledger
 
 MAX_REJECTED_SHOWN = 20
 
@@ -32,8 +33,8 @@ def input_from_file(path: Path) -> AttributionInput:
     return AttributionInput(parsed.journeys, {}, parsed.rejected, str(path))
 
 
-def input_from_ledger(ledger: Any) -> AttributionInput:
-    frames = load_funnel_frames(ledger)
+def input_from_ledger(ledger: Ledger) -> AttributionInput:
+    frames = load_frames(ledger)
     return AttributionInput(journeys_from_frames(frames), channel_costs(frames), [], "ledger")
 
 

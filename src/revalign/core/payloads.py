@@ -56,6 +56,8 @@ class ScoreChanged(_Payload):
     # Each part: {"rule": "fit.employees", "points": 20.0, "detail": "120 employees in 50-500"}
     parts: list[dict[str, Any]]
     fit: float | None = None  # the firmographic share of `score` (cached by the fold)
+    # signals that no longer matter: the fold drops this many of the oldest of each kind
+    prune: dict[str, int] | None = None
 
 
 class MqlReached(_Payload):

@@ -149,6 +149,12 @@ class FunnelState:
     capacity_windows: dict[str, tuple[CapacityWindow, ...]] = field(default_factory=dict)
     # breaches keyed by clock id (idempotent), for escalation counting
     breaches: dict[str, Breach] = field(default_factory=dict)
+    # clock ids per lead, and the ids of clocks not yet stopped (indexes kept by the fold)
+    clocks_by_lead: dict[str, list[str]] = field(default_factory=dict)
+    open_clock_ids: set[str] = field(default_factory=set)
+    # sorted breach times and clock due times per "<side>:<owner>" and "<side>:all"
+    breach_times: dict[str, list[datetime]] = field(default_factory=dict)
+    due_times: dict[str, list[datetime]] = field(default_factory=dict)
     # escalation keys already emitted: "<level>:<side>:<owner>:<period start>"
     escalated: set[str] = field(default_factory=set)
     # before-images of recent source facts, so a fact the core refuses can be undone

@@ -1,0 +1,110 @@
+"""The inputs a metric needs beside the frames: the as-of moment, currency, targets, periods.
+
+They reach the engines as two small tables, `params` (one row) and `periods` (forecast
+periods with their bounds), so every backend runs the same SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from revalign.analytics.frames import ColumnType, Frames, column, micros
+from revalign.contract.schema import Contract
+
+AUX_SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
+    "params": (
+        ("as_of", "ts"), ("currency", "str"), ("quarter", "str"), ("quarter_start", "ts"),
+        ("quarter_end", "ts"), ("revenue_target", "float"),
+    ),
+    "periods": (("period", "str"), ("period_start", "ts"), ("period_end", "ts")),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """As-of moment, reporting currency, targets and the contract's thresholds."""
+
+    as_of: datetime
+    currency: str = "USD"
+    revenue_target: float | None = None  # of the as-of quarter
+    mql_targets: dict[str, float] = field(default_factory=dict)  # "2026-10" -> MQLs
+    mql_per_month: float | None = None  # contract default when a month has no target
+    mql_to_sql_good: float | None = None
+    sal_acceptance_min: float | None = None
+    coverage_min: float | None = None
+    coverage_max: float | None = None
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.as_of.year}Q{(self.as_of.month - 1) // 3 + 1}"
+
+
+def period_bounds(period: str) -> tuple[datetime, datetime] | None:
+    """[start, end) of "2027Q1", "2027-01" or "2027"; None when not a period."""
+    if m := re.fullmatch(r"(\d{4})Q([1-4])", period):
+        year, q = int(m[1]), int(m[2])
+        start = datetime(year, 3 * q - 2, 1, tzinfo=UTC)
+        end = datetime(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1, tzinfo=UTC)
+        return start, end
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            return None
+        end = datetime(year + (month == 12), 1 if month == 12 else month + 1, 1, tzinfo=UTC)
+        return datetime(year, month, 1, tzinfo=UTC), end
+    if re.fullmatch(r"\d{4}", period):
+        return datetime(int(period), 1, 1, tzinfo=UTC), datetime(int(period) + 1, 1, 1, tzinfo=UTC)
+    return None
+
+
+def _targets(frames: Frames, metric: str) -> dict[str, float]:
+    t = frames.targets
+    rows = t[t["metric"] == metric]
+    return {str(p): float(a) for p, a in zip(rows["period"], rows["amount"], strict=True)}
+
+
+def build_context(frames: Frames, contract: Contract | None, as_of: datetime) -> MetricContext:
+    """Targets from target.set events first, then the contract; thresholds from the contract."""
+    quarter = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+    revenue = _targets(frames, "revenue").get(quarter)
+    if revenue is None and contract is not None:
+        planned = contract.targets.revenue_per_quarter.get(quarter)
+        revenue = float(planned) if planned is not None else None
+    slas = contract.slas if contract is not None else None
+    per_month = contract.targets.mql_per_month if contract is not None else 0
+    return MetricContext(
+        as_of=as_of.astimezone(UTC),
+        currency=contract.currency if contract is not None else "USD",
+        revenue_target=revenue,
+        mql_targets=_targets(frames, "mqls"),
+        mql_per_month=float(per_month) if per_month else None,
+        mql_to_sql_good=slas.mql_to_sql_good if slas else None,
+        sal_acceptance_min=slas.sal_acceptance_min if slas else None,
+        coverage_min=slas.pipeline_coverage_min if slas else None,
+        coverage_max=slas.pipeline_coverage_max if slas else None,
+    )
+
+
+def aux_tables(frames: Frames, ctx: MetricContext) -> dict[str, pd.DataFrame]:
+    """The `params` and `periods` tables for the engines."""
+    q_start, q_end = period_bounds(ctx.quarter) or (ctx.as_of, ctx.as_of)
+    params = {
+        "as_of": [micros(ctx.as_of)], "currency": [ctx.currency], "quarter": [ctx.quarter],
+        "quarter_start": [micros(q_start)], "quarter_end": [micros(q_end)],
+        "revenue_target": [ctx.revenue_target if ctx.revenue_target is not None else float("nan")],
+    }  # fmt: skip
+    names = sorted({str(p) for p in frames.forecasts["period"].dropna()})
+    bounds = [(n, b) for n in names if (b := period_bounds(n)) is not None]
+    periods = {
+        "period": [n for n, _ in bounds],
+        "period_start": [micros(b[0]) for _, b in bounds],
+        "period_end": [micros(b[1]) for _, b in bounds],
+    }
+    return {
+        name: pd.DataFrame({c: column(data[c], kind) for c, kind in AUX_SCHEMA[name]})
+        for name, data in (("params", params), ("periods", periods))
+    }

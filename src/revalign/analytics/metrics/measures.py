@@ -1,0 +1,198 @@
+"""Every measure, once, in DuckDB SQL over the frames tables (plus `params` and `periods`).
+
+Each relation yields `value` and the dimension columns it supports. `month` is the month
+of the record's own defining moment (lead created, MQL reached, deal won, cost period…),
+except in the cohort measures, where it is the lead's MQL (or creation) month.
+Timestamps are naive UTC inside the engines; durations are whole-second epochs.
+"""
+
+from __future__ import annotations
+
+from revalign.analytics.metrics.model import Dimension, Measure
+
+# Dimension columns of a lead row `l`, and of an opportunity `o` joined to its lead `l`.
+_L = "l.channel, l.campaign, l.segment, l.team, l.owner AS rep"
+_O = "o.channel, o.campaign, l.segment, o.team, o.owner AS rep"
+_OPP = "opportunities o LEFT JOIN leads l ON l.lead_id = o.lead_id"
+_IN_CURRENCY = "o.currency = (SELECT currency FROM params)"
+# Marketing channel: anything but sales-sourced or unknown (see docs/metrics.md).
+_MARKETING = "coalesce(lower(o.channel), 'unknown') NOT IN ('outbound', 'sales', 'unknown', '')"
+_OPEN_STAGES = "('lead', 'mql', 'sal', 'sql', 'recycled')"
+# Literals as DOUBLE: Spark would read 3600.0 as a DECIMAL and round the quotients.
+_SECONDS_PER_HOUR = "CAST(3600 AS DOUBLE)"
+_SECONDS_PER_DAY = "CAST(86400 AS DOUBLE)"
+_NO_LEAD: tuple[Dimension, ...] = ("channel", "campaign", "month")
+
+
+def _month(column: str) -> str:
+    return f"strftime({column}, '%Y-%m') AS month"
+
+
+def _hours(start: str, end: str) -> str:
+    return f"(epoch({end}) - epoch({start})) / {_SECONDS_PER_HOUR}"
+
+
+def _leads(name: str, stamp: str, where: str = "TRUE", month: str | None = None) -> Measure:
+    """Count of leads with `stamp` set (and `where`), by the month of `month or stamp`."""
+    sql = (
+        f"SELECT {_L}, {_month(month or stamp)}, 1 AS value FROM leads l "
+        f"WHERE {stamp} IS NOT NULL AND {where}"
+    )
+    return Measure(name, sql)
+
+
+def _opps(name: str, where: str, month: str, value: str = "1", money: bool = False) -> Measure:
+    currency = f" AND {_IN_CURRENCY}" if money else ""
+    sql = f"SELECT {_O}, {_month(month)}, {value} AS value FROM {_OPP} WHERE {where}{currency}"
+    return Measure(name, sql)
+
+
+def _aging(name: str, low: int, high: int | None) -> Measure:
+    days = f"floor((epoch(p.as_of) - epoch(l.stage_at)) / {_SECONDS_PER_DAY})"
+    upper = f" AND {days} <= {high}" if high is not None else ""
+    sql = (
+        f"SELECT {_L}, {_month('l.created_at')}, 1 AS value FROM leads l CROSS JOIN params p "
+        f"WHERE l.stage IN {_OPEN_STAGES} AND l.stage_at IS NOT NULL "
+        f"AND {days} >= {low}{upper}"
+    )
+    return Measure(name, sql)
+
+
+def _clocks(name: str, where: str) -> Measure:
+    sql = (
+        "SELECT l.channel, l.campaign, l.segment, l.team, c.owner AS rep, "
+        f"{_month('c.started_at')}, 1 AS value "
+        "FROM clocks c LEFT JOIN leads l ON l.lead_id = c.lead_id "
+        f"WHERE (c.stopped_at IS NOT NULL OR c.breached) AND {where}"
+    )
+    return Measure(name, sql)
+
+
+_MET = "coalesce(c.met, FALSE) AND NOT c.breached"
+
+# Per SAL-accepted lead: business hours from the first-contact clock if stopped, else wall
+# hours from SAL acceptance to the first rep touch (never negative).
+_FIRST_CONTACT = (
+    f"SELECT {_L}, {_month('l.sal_at')}, "
+    f"coalesce(fc.hours, greatest({_hours('l.sal_at', 'l.first_contact_at')}, "
+    "CAST(0 AS DOUBLE))) AS value "
+    "FROM leads l LEFT JOIN (SELECT lead_id, min(elapsed_business_hours) AS hours FROM clocks "
+    "WHERE sla LIKE 'first_contact%' AND elapsed_business_hours IS NOT NULL "
+    "GROUP BY lead_id) fc ON fc.lead_id = l.lead_id "
+    "WHERE l.sal_at IS NOT NULL AND (fc.hours IS NOT NULL OR l.first_contact_at IS NOT NULL)"
+)
+
+# The latest commit forecast of every closed period, beside the won revenue of that period.
+_FORECAST = (
+    "SELECT f.period, max(f.amount) AS forecast, coalesce(sum(o.amount), 0) AS actual "
+    "FROM (SELECT period, amount, row_number() OVER "
+    "(PARTITION BY period ORDER BY submitted_at DESC) AS n FROM forecasts "
+    "WHERE category = 'commit' AND currency = (SELECT currency FROM params)) f "
+    "JOIN periods pr ON pr.period = f.period CROSS JOIN params p "
+    "LEFT JOIN opportunities o ON o.won AND o.currency = p.currency "
+    "AND o.closed_at >= pr.period_start AND o.closed_at < pr.period_end "
+    "WHERE f.n = 1 AND pr.period_end <= p.as_of GROUP BY f.period"
+)
+
+_REMAINING_TARGET = (
+    "SELECT max(p.revenue_target) - coalesce(sum(o.amount), 0) AS value FROM params p "
+    "LEFT JOIN opportunities o ON o.won AND o.currency = p.currency "
+    "AND o.closed_at >= p.quarter_start AND o.closed_at < p.quarter_end"
+)
+
+_NPS = (
+    "SELECT CAST(CASE WHEN score >= 9 THEN 100 WHEN score <= 6 THEN -100 ELSE 0 END AS DOUBLE) "
+    "AS value "
+    "FROM surveys WHERE team <> about"
+)
+
+_COSTS = (
+    f"SELECT c.channel, c.campaign, {_month('c.period_start')}, c.amount AS value "
+    "FROM costs c WHERE c.currency = (SELECT currency FROM params)"
+)
+
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        _leads("leads", "l.created_at"),
+        _leads("mqls", "l.mql_at"),
+        _leads("sals", "l.sal_at"),
+        _leads("rejections", "l.rejected_at"),
+        _leads("sqls", "l.sql_at"),
+        _leads("won_leads", "l.won_at"),
+        Measure(
+            "sal_reviewed",
+            f"SELECT {_L}, {_month('l.sal_at')}, 1 AS value FROM leads l "
+            f"WHERE l.sal_at IS NOT NULL UNION ALL SELECT {_L}, {_month('l.rejected_at')}, "
+            "1 AS value FROM leads l WHERE l.rejected_at IS NOT NULL",
+        ),
+        # cohorts: of the leads that reached MQL in month M (or were created in M) ...
+        _leads("mql_cohort", "l.mql_at"),
+        _leads("mql_cohort_sqls", "l.mql_at", "l.sql_at IS NOT NULL"),
+        _leads("mql_cohort_won", "l.mql_at", "l.won_at IS NOT NULL"),
+        _leads("mql_cohort_sals", "l.mql_at", "l.sal_at IS NOT NULL"),
+        _leads(
+            "mql_cohort_reviewed", "l.mql_at", "(l.sal_at IS NOT NULL OR l.rejected_at IS NOT NULL)"
+        ),
+        _leads("lead_cohort", "l.created_at"),
+        _leads("lead_cohort_opps", "l.created_at", "l.opportunity_id IS NOT NULL"),
+        _opps("opportunities", "TRUE", "o.created_at"),
+        _opps("won_deals", "o.won", "o.closed_at"),
+        _opps("closed_deals", "o.closed_at IS NOT NULL", "o.closed_at"),
+        _opps("won_revenue", "o.won", "o.closed_at", "o.amount", money=True),
+        _opps("pipeline_value", "o.closed_at IS NULL", "o.created_at", "o.amount", money=True),
+        _opps(
+            "marketing_sourced_revenue",
+            f"o.won AND {_MARKETING}",
+            "o.closed_at",
+            "o.amount",
+            money=True,
+        ),
+        Measure(
+            "marketing_influenced_revenue",
+            f"SELECT {_O}, {_month('o.closed_at')}, o.amount AS value FROM {_OPP} "
+            "JOIN (SELECT lead_id, min(occurred_at) AS first_touch FROM touches "
+            "GROUP BY lead_id) ft ON ft.lead_id = o.lead_id "
+            f"WHERE o.won AND ft.first_touch < o.created_at AND {_IN_CURRENCY}",
+        ),
+        Measure(
+            "sales_cycle_median_days",
+            f"SELECT {_O}, {_month('o.closed_at')}, "
+            f"(epoch(o.closed_at) - epoch(o.created_at)) / {_SECONDS_PER_DAY} AS value "
+            f"FROM {_OPP} WHERE o.won AND o.closed_at IS NOT NULL",
+            agg="median(value)",
+            zero_if_empty=False,
+        ),
+        Measure("ttfc_median", _FIRST_CONTACT, "median(value)", zero_if_empty=False),
+        Measure("ttfc_p90", _FIRST_CONTACT, "quantile_cont(value, 0.9)", zero_if_empty=False),
+        Measure("costs", _COSTS, dims=_NO_LEAD, zero_if_empty=False),
+        Measure(
+            "remaining_target", _REMAINING_TARGET, agg="max(value)", dims=(), zero_if_empty=False
+        ),
+        Measure(
+            "forecast_accuracy",
+            _FORECAST,
+            agg="avg(CASE WHEN actual > 0 THEN 1 - abs(forecast - actual) / actual END)",
+            dims=(),
+            zero_if_empty=False,
+        ),
+        Measure(
+            "forecast_bias",
+            _FORECAST,
+            agg="avg(CASE WHEN actual > 0 THEN (forecast - actual) / actual END)",
+            dims=(),
+            zero_if_empty=False,
+        ),
+        _clocks("sla_resolved", "TRUE"),
+        _clocks("sla_met", _MET),
+        _clocks("sla_resolved_sales", "c.owner_side = 'sales'"),
+        _clocks("sla_met_sales", f"c.owner_side = 'sales' AND {_MET}"),
+        _clocks("sla_resolved_marketing", "c.owner_side = 'marketing'"),
+        _clocks("sla_met_marketing", f"c.owner_side = 'marketing' AND {_MET}"),
+        Measure("cross_team_nps", _NPS, agg="avg(value)", dims=(), zero_if_empty=False),
+        _aging("lead_aging_0_7", 0, 7),
+        _aging("lead_aging_8_14", 8, 14),
+        _aging("lead_aging_15_30", 15, 30),
+        _aging("lead_aging_31_plus", 31, None),
+    )
+}

@@ -29,10 +29,11 @@ KINDS = ("page_view", "email_open", "email_click", "pricing_page", "content_down
 
 
 def _lead(now: datetime, n_signals: int) -> LeadState:
-    signals = tuple(
+    signals = [
         Signal(KINDS[i % len(KINDS)], now - timedelta(days=i * 1.7, hours=i))
         for i in range(n_signals - 1)
-    ) + (Signal("demo_request", now - timedelta(hours=2)),)
+    ]
+    signals.append(Signal("demo_request", now - timedelta(hours=2)))
     return LeadState(
         lead_id="bench-1",
         email="dewi@acme.co.id",
@@ -42,7 +43,7 @@ def _lead(now: datetime, n_signals: int) -> LeadState:
         employees=240,
         industry="SaaS",
         country="ID",
-        signals=signals,
+        signals=tuple(signals),
     )
 
 

@@ -1,0 +1,282 @@
+"""The engine: the loop that appends facts, asks the pure core what follows, and appends that.
+
+Service API (what ingest, the demo and the lead verbs call)::
+
+    from revalign.engine import open_engine
+    engine = open_engine("sqlite:///revalign.db", contract)   # contract: VersionedContract
+    report = engine.submit(events)   # SubmitReport(new=..., duplicates=..., derived=...)
+    engine.run()                     # decide events other writers appended to the ledger
+    engine.tick(now)                 # SLA breaches / escalations due by `now`
+    engine.state                     # the current FunnelState (read it, don't change it)
+    engine.close()
+
+The engine is the sequencer: every event is evolved into the state and then decided exactly
+once, in ledger (seq) order, so folding the ledger from seq 0 (`rebuild`) gives the state the
+engine holds. `submit` writes each new source event followed at once by what it caused,
+depth first; `run` decides events appended by other writers and appends what follows after
+them. Each batch (events, projections, checkpoint) commits in one transaction: a crash at
+any point loses and duplicates nothing, and a new Engine resumes from the checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from itertools import islice
+from types import TracebackType
+
+from revalign.contract.schema import VersionedContract
+from revalign.core import decide as core
+from revalign.core.events import Event, utc
+from revalign.core.state import FunnelState
+from revalign.errors import InputError
+from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
+from revalign.ledger.bulk import Row
+from revalign.ledger.codec import dump_json, event_row
+from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into
+
+ENGINE_CHECKPOINT = "engine"
+BATCH_SIZE = 5_000
+
+Clock = Callable[[], datetime]
+Decider = Callable[[FunnelState, Event, VersionedContract, datetime], list[Event]]
+Evolver = Callable[[FunnelState, Event], None]
+Ticker = Callable[[FunnelState, VersionedContract, datetime], list[Event]]
+Progress = Callable[[int], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    """new: source events stored; duplicates: already stored (or repeated); derived: caused."""
+
+    new: int = 0
+    duplicates: int = 0
+    derived: int = 0
+
+    def __add__(self, other: SubmitReport) -> SubmitReport:
+        return SubmitReport(
+            self.new + other.new, self.duplicates + other.duplicates, self.derived + other.derived
+        )
+
+
+def _chunks(items: Iterable[Event], size: int) -> Iterator[list[Event]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _given(events: list[Event]) -> Callable[[FunnelState], list[Event]]:
+    return lambda _state: events
+
+
+def _require_aware(events: Sequence[Event]) -> None:
+    for e in events:
+        if e.occurred_at.tzinfo is None:
+            raise InputError(f"event {e.source}/{e.source_id}: occurred_at has no time zone")
+
+
+class Engine:
+    """Decides and appends; see the module docstring for the order it guarantees."""
+
+    def __init__(
+        self,
+        ledger: SqlLedger,
+        contract: VersionedContract,
+        clock: Clock = utc_now,
+        *,
+        decider: Decider = core.decide,
+        evolver: Evolver = core.evolve,
+        ticker: Ticker = core.tick,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.contract = contract
+        self._clock = clock
+        self._decide = decider
+        self._evolve = evolver
+        self._tick = ticker
+        self._batch_size = batch_size
+        self._progress = progress
+        self._state: FunnelState | None = None
+        self._state_seq = 0  # the engine checkpoint `_state` reflects
+        self._projector = Projector()
+
+    # -- public API -------------------------------------------------------------------
+
+    @property
+    def state(self) -> FunnelState:
+        if self._state is None:
+            with self._batch():
+                pass
+        assert self._state is not None
+        return self._state
+
+    def submit(self, events: Iterable[Event]) -> SubmitReport:
+        """Append the events not already stored, each followed by what it causes."""
+        total = SubmitReport()
+        for chunk in _chunks(events, self._batch_size):
+            _require_aware(chunk)
+            total += self._append_roots(_given(chunk))
+            if self._progress is not None:
+                self._progress(len(chunk))
+        return total
+
+    def run(self) -> SubmitReport:
+        """Decide every event after the checkpoint (from other writers or earlier runs)."""
+        total = SubmitReport()
+        while True:
+            with self._batch() as (w, state):
+                page = w.read(self._state_seq, self._batch_size)
+                if not page:
+                    return total
+                rows = self._decide_page(w, state, page)
+                self._commit(w, state, rows, page[-1].seq or 0)
+            self._state_seq = page[-1].seq or 0
+            total += SubmitReport(derived=len(rows))
+            if self._progress is not None:
+                self._progress(len(page))
+
+    def tick(self, now: datetime | None = None) -> SubmitReport:
+        """Append what is due by `now` with no new fact (breaches, escalations)."""
+        at = now or self._clock()
+        return self._append_roots(lambda state: self._tick(state, self.contract, at), at)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- batches ----------------------------------------------------------------------
+
+    @contextmanager
+    def _batch(self) -> Iterator[tuple[LedgerWriter, FunnelState]]:
+        """A write transaction with the state at the checkpoint; on failure, forget the state."""
+        try:
+            with self.ledger.writer() as w:
+                if self._state is None or w.checkpoint(ENGINE_CHECKPOINT) != self._state_seq:
+                    self._load(w)
+                assert self._state is not None
+                yield w, self._state
+        except BaseException:
+            self._state = None  # it may hold events that were never committed
+            raise
+
+    def _load(self, w: LedgerWriter) -> None:
+        """Fold the ledger up to the checkpoint; make the projections match that state."""
+        seq = w.checkpoint(ENGINE_CHECKPOINT)
+        state = FunnelState()
+        fold_into(state, w.read, until_seq=seq, evolver=self._evolve)
+        if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq:
+            self._projector.mark_clean(state)
+        else:
+            self._projector.write_all(w.conn, state)
+            w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
+        self._state, self._state_seq = state, seq
+
+    def _append_roots(
+        self, make_roots: Callable[[FunnelState], list[Event]], now: datetime | None = None
+    ) -> SubmitReport:
+        while True:
+            self.run()  # decide what other writers appended first, so seq order holds
+            with self._batch() as (w, state):
+                if w.last_seq() != self._state_seq:
+                    continue  # a writer appended meanwhile: decide that first
+                roots = make_roots(state)
+                stored = w.existing_keys(e.key for e in roots)
+                fresh = [e for e in roots if e.key not in stored]
+                rows, placed = self._place(state, fresh, w.last_seq(), now or self._clock())
+                last = rows[-1][0] if rows else self._state_seq
+                self._commit(w, state, rows, last)
+            self._state_seq = last
+            return SubmitReport(
+                new=placed, duplicates=len(roots) - placed, derived=len(rows) - placed
+            )
+
+    def _commit(self, w: LedgerWriter, state: FunnelState, rows: Sequence[Row], seq: int) -> None:
+        w.append_sequenced(rows)
+        self._projector.flush(w.conn, state)
+        w.save_checkpoint(ENGINE_CHECKPOINT, seq)
+        w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def _stamp(self, event: Event, seq: int, recorded: datetime, dialect: str) -> tuple[Event, Row]:
+        """The event exactly as the ledger will return it (JSON payload, UTC), and its row."""
+        text = dump_json(dict(event.payload))
+        stored = replace(
+            event,
+            occurred_at=utc(event.occurred_at),
+            payload=json.loads(text),
+            seq=seq,
+            recorded_at=recorded,
+        )
+        return stored, event_row(stored, recorded, dialect, text)
+
+    def _place(
+        self, state: FunnelState, roots: list[Event], last_seq: int, now: datetime
+    ) -> tuple[list[Row], int]:
+        """Sequence roots depth first with what they cause, evolving and deciding each."""
+        recorded, dialect = utc_now(), self.ledger.dialect
+        rows: list[Row] = []
+        placed: set[tuple[str, str]] = set()
+        roots_placed = 0
+        stack: list[tuple[Event, bool]] = [(e, True) for e in reversed(roots)]
+        while stack:
+            event, is_root = stack.pop()
+            if event.key in placed:
+                continue
+            placed.add(event.key)
+            stored, row = self._stamp(event, last_seq + len(rows) + 1, recorded, dialect)
+            rows.append(row)
+            roots_placed += is_root
+            self._evolve(state, stored)
+            caused = self._decide(state, stored, self.contract, now)
+            stack.extend((c, False) for c in reversed(caused))
+        return rows, roots_placed
+
+    def _decide_page(self, w: LedgerWriter, state: FunnelState, page: list[Event]) -> list[Row]:
+        """Evolve and decide stored events; what they cause goes after the ledger's end."""
+        recorded, now, dialect = utc_now(), self._clock(), self.ledger.dialect
+        seq = w.last_seq()
+        rows: list[Row] = []
+        placed: set[tuple[str, str]] = set()
+        for event in page:
+            self._evolve(state, event)
+            for caused in self._decide(state, event, self.contract, now):
+                if caused.key not in placed:
+                    placed.add(caused.key)
+                    seq += 1
+                    rows.append(self._stamp(caused, seq, recorded, dialect)[1])
+        return rows
+
+
+def open_engine(
+    db_url: str,
+    contract: VersionedContract | None = None,
+    *,
+    clock: Clock = utc_now,
+    progress: Progress | None = None,
+) -> Engine:
+    """An Engine on the ledger at `db_url` (created and migrated if needed)."""
+    if contract is None:
+        from revalign.contract.loader import default_contract
+
+        contract = default_contract()
+    return Engine(open_ledger(db_url), contract, clock, progress=progress)

@@ -1,0 +1,224 @@
+"""Projection tables (leads, accounts, opportunities, owners, clocks) from a FunnelState.
+
+The engine keeps them current incrementally (`Projector.flush` writes only what changed since
+the last write, found by object identity: state objects are frozen and replaced on change);
+`rebuild` folds the whole ledger into a fresh state and rewrites them. Both give the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from revalign.core.decide import evolve
+from revalign.core.events import Event
+from revalign.core.state import FunnelState, LeadState, OpportunityState
+from revalign.ledger import tables as t
+from revalign.ledger.rows import Row, account_row, object_row, owner_rows
+from revalign.ledger.sql import READ_BATCH, SqlLedger
+
+PROJECTIONS_CHECKPOINT = "projections"
+Evolver = Callable[[FunnelState, Event], None]
+Progress = Callable[[int], None]
+_DELETE_CHUNK = 500
+
+
+def _replace_rows(
+    conn: sa.Connection,
+    table: sa.Table,
+    key: str,
+    rows: Mapping[str, Row],
+    gone: Iterable[str] = (),
+) -> None:
+    """Delete the rows of the given keys, then insert the new versions."""
+    col = table.c[key]
+    doomed = [*rows.keys(), *gone]
+    for i in range(0, len(doomed), _DELETE_CHUNK):
+        conn.execute(table.delete().where(col.in_(doomed[i : i + _DELETE_CHUNK])))
+    if rows:
+        conn.execute(table.insert(), list(rows.values()))
+
+
+class Projector:
+    """Writes FunnelState into the projection tables inside the caller's transaction."""
+
+    def __init__(self) -> None:
+        self._leads: dict[str, LeadState] = {}
+        self._opps: dict[str, OpportunityState] = {}
+        self._clocks: dict[str, object] = {}
+        self._owners: dict[str, Row] = {}
+
+    def mark_clean(self, state: FunnelState) -> None:
+        """Declare the tables equal to `state` (e.g. after a fold up to the checkpoint)."""
+        self._leads = dict(state.leads)
+        self._opps = dict(state.opportunities)
+        self._clocks = dict(state.clocks)
+        self._owners = owner_rows(state.rep_load, state.capacity)
+
+    def write_all(self, conn: sa.Connection, state: FunnelState) -> None:
+        for table in t.PROJECTION_TABLES:
+            conn.execute(table.delete())
+        self._leads, self._opps, self._clocks, self._owners = {}, {}, {}, {}
+        self.flush(conn, state)
+
+    def flush(self, conn: sa.Connection, state: FunnelState) -> None:
+        """Write what changed since the last flush / mark_clean."""
+        leads, lead_gone = _changes(self._leads, state.leads)
+        opps, opp_gone = _changes(self._opps, state.opportunities)
+        clocks, clock_gone = _changes(self._clocks, state.clocks)
+        dirty_accounts = _accounts_of(self._leads, leads, lead_gone)
+        dirty_accounts |= _accounts_of(self._opps, opps, opp_gone)
+
+        _replace_rows(
+            conn,
+            t.leads,
+            "lead_id",
+            {k: object_row(t.leads, v) for k, v in leads.items()},
+            lead_gone,
+        )
+        _replace_rows(
+            conn,
+            t.opportunities,
+            "opportunity_id",
+            {k: object_row(t.opportunities, v) for k, v in opps.items()},
+            opp_gone,
+        )
+        _replace_rows(
+            conn,
+            t.clocks,
+            "clock_id",
+            {k: object_row(t.clocks, v) for k, v in clocks.items()},
+            clock_gone,
+        )
+        if dirty_accounts:
+            self._write_accounts(conn, state, dirty_accounts)
+        owners = owner_rows(state.rep_load, state.capacity)
+        changed = {k: r for k, r in owners.items() if self._owners.get(k) != r}
+        _replace_rows(conn, t.owners, "owner", changed, self._owners.keys() - owners.keys())
+
+        self._leads.update(leads)
+        self._opps.update(opps)
+        self._clocks.update(clocks)
+        for k in lead_gone:
+            del self._leads[k]
+        for k in opp_gone:
+            del self._opps[k]
+        for k in clock_gone:
+            del self._clocks[k]
+        self._owners = owners
+
+    def _write_accounts(self, conn: sa.Connection, state: FunnelState, ids: set[str]) -> None:
+        # Accounts are few next to leads; one pass groups the members of the dirty ones.
+        members: dict[str, list[LeadState]] = {a: [] for a in ids}
+        deals: dict[str, list[OpportunityState]] = {a: [] for a in ids}
+        for lead in state.leads.values():
+            if lead.account_id in members:
+                members[lead.account_id].append(lead)
+        for opp in state.opportunities.values():
+            if opp.account_id in deals:
+                deals[opp.account_id].append(opp)
+        rows = {
+            a: account_row(a, members[a], deals[a]) for a in sorted(ids) if members[a] or deals[a]
+        }
+        _replace_rows(conn, t.accounts, "account_id", rows, sorted(ids - rows.keys()))
+
+
+def _changes(
+    written: Mapping[str, Any], current: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Entries new or replaced since written, and keys no longer present."""
+    changed = {k: v for k, v in current.items() if written.get(k) is not v}
+    added = sum(1 for k in changed if k not in written)
+    # every written key is still present iff current holds len(written) old keys
+    if len(current) - added == len(written):
+        return changed, []
+    return changed, [k for k in written if k not in current]
+
+
+def _accounts_of(
+    written: Mapping[str, Any], changed: Mapping[str, Any], gone: Iterable[str]
+) -> set[str]:
+    ids: set[str] = set()
+    for key, obj in changed.items():
+        if obj.account_id:
+            ids.add(obj.account_id)
+        old = written.get(key)
+        if old is not None and old.account_id:
+            ids.add(old.account_id)
+    for key in gone:
+        if written[key].account_id:
+            ids.add(written[key].account_id)
+    return ids
+
+
+PageReader = Callable[[int, int, int | None], list[Event]]
+
+
+def fold_into(
+    state: FunnelState,
+    read_page: PageReader,
+    *,
+    until_seq: int | None = None,
+    evolver: Evolver = evolve,
+    progress: Progress | None = None,
+) -> int:
+    """Apply every event up to `until_seq` to `state`, page by page, in seq order; count them."""
+    after = done = 0
+    while page := read_page(after, READ_BATCH, until_seq):
+        for event in page:
+            evolver(state, event)
+        after = page[-1].seq or after
+        done += len(page)
+        if progress is not None:
+            progress(len(page))
+    return done
+
+
+def _ledger_pages(ledger: SqlLedger) -> PageReader:
+    def read_page(after: int, limit: int, until: int | None) -> list[Event]:
+        return list(ledger.read(after, limit, until_seq=until, batch_size=limit))
+
+    return read_page
+
+
+def fold(
+    ledger: SqlLedger,
+    *,
+    until_seq: int | None = None,
+    evolver: Evolver = evolve,
+    progress: Progress | None = None,
+) -> FunnelState:
+    """A fresh FunnelState with every event up to `until_seq` applied in seq order."""
+    state = FunnelState()
+    fold_into(state, _ledger_pages(ledger), until_seq=until_seq, evolver=evolver, progress=progress)
+    return state
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int
+    seq: int
+    leads: int
+    opportunities: int
+    clocks: int
+
+
+def rebuild(
+    ledger: SqlLedger, *, evolver: Evolver = evolve, progress: Progress | None = None
+) -> RebuildReport:
+    """Fold the whole ledger from seq 0 and rewrite every projection table."""
+    until = ledger.last_seq()
+    state = fold(ledger, until_seq=until, evolver=evolver, progress=progress)
+    with ledger.writer() as w:
+        Projector().write_all(w.conn, state)
+        w.save_checkpoint(PROJECTIONS_CHECKPOINT, until)
+    return RebuildReport(
+        events=ledger.count(),
+        seq=until,
+        leads=len(state.leads),
+        opportunities=len(state.opportunities),
+        clocks=len(state.clocks),
+    )

@@ -1,3 +1,52 @@
-"""CLI commands (to be filled by their owner)."""
+"""`revalign plan`: the reverse funnel for a quarter's revenue target."""
 
-from revalign.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from revalign.analytics.frames import load_frames
+from revalign.analytics.planning import build_plan, parse_quarter, render
+from revalign.analytics.planning.measure import plan_inputs_from_frames
+from revalign.cli.app import app
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    resolve_contract,
+    resolve_db_url,
+)
+from revalign.errors import InputError
+from revalign.ledger import open_ledger
+
+
+@app.command("plan")
+def plan(
+    quarter: Annotated[str, typer.Option("--quarter", help="Quarter to close, e.g. 2027Q1.")],
+    target: Annotated[
+        float | None,
+        typer.Option("--target", help="Revenue target. Default: the contract's for the quarter."),
+    ] = None,
+    db: DbOption = None,
+    contract: ContractOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Pipeline, opportunities, SQLs, SALs, MQLs and leads needed per month, and the gaps."""
+    year, q = parse_quarter(quarter)
+    terms = resolve_contract(contract).contract
+    key = f"{year}Q{q}"
+    if target is None and key not in terms.targets.revenue_per_quarter:
+        raise InputError(f"no --target given and the contract has no revenue target for {key}")
+    amount = float(target if target is not None else terms.targets.revenue_per_quarter[key])
+    if amount <= 0:
+        raise InputError(f"target must be a positive amount, got {amount:g}")
+    ledger = open_ledger(resolve_db_url(db))
+    try:
+        inputs = plan_inputs_from_frames(load_frames(ledger), terms)
+    finally:
+        ledger.close()
+    report = build_plan(inputs, amount, key)
+    print_json(report) if json_out else console.print(render(report))

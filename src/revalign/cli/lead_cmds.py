@@ -1,3 +1,253 @@
-"""CLI commands (to be filled by their owner)."""
+"""`revalign lead ...`, `revalign opp ...`, `revalign explain` and `revalign replay`.
 
-from revalign.cli.app import app  # noqa: F401
+Each command is a thin call into `revalign.services` (or `revalign.replay`); the funnel's
+refusals (IllegalTransition, NotFound) reach the user as one line with exit code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from revalign import services
+from revalign.cli.app import app
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    resolve_contract,
+    resolve_db_url,
+)
+from revalign.errors import InputError
+
+lead_app = typer.Typer(help="Work one lead: SAL gate, touches, qualification, dispositions.")
+opp_app = typer.Typer(help="Create and close opportunities.")
+app.add_typer(lead_app, name="lead")
+app.add_typer(opp_app, name="opp")
+
+LeadArg = Annotated[str, typer.Argument(help="The lead id.")]
+ByOption = Annotated[str, typer.Option("--by", help="Who does it (rep or manager id).")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="A reason code from the contract.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
+
+
+@contextmanager
+def _engine(db: str | None, contract: Path | None) -> Iterator[Any]:
+    from revalign.engine import open_engine
+
+    engine = open_engine(resolve_db_url(db), resolve_contract(contract))
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def _out(view: dict[str, Any], json_out: bool) -> None:
+    if json_out:
+        print_json(view)
+        return
+    table = Table(title=f"Lead {view['lead_id']}: {view['stage']}", show_header=False)
+    for key in ("email", "company", "title", "country", "source", "score", "owner", "team"):
+        table.add_row(key, "" if view.get(key) is None else str(view[key]))
+    cadence = view["cadence"]
+    table.add_row(
+        "cadence",
+        f"{cadence['touches']} touches; missing {cadence['touches_missing']} touches, "
+        f"{cadence['days_missing']} days",
+    )
+    if view.get("reason"):
+        table.add_row("reason", str(view["reason"]))
+    for clock in view["clocks"]:
+        state = "running" if clock["stopped_at"] is None else ("met" if clock["met"] else "late")
+        state += " (breached)" if clock["breached"] else ""
+        table.add_row(f"sla {clock['sla']}", f"{state}; due {clock['due_at']:%Y-%m-%d %H:%M} UTC")
+    history = " → ".join(h["stage"] for h in view["history"])
+    table.add_row("history", history)
+    console.print(table)
+
+
+@lead_app.command("show")
+def show(lead_id: LeadArg, db: DbOption = None, contract: ContractOption = None,
+         json_out: JsonOption = False) -> None:  # fmt: skip
+    """Show a lead: stage, owner, score, SLA clocks, cadence and history."""
+    with _engine(db, contract) as engine:
+        _out(services.lead_show(engine, lead_id), json_out)
+
+
+@lead_app.command("accept")
+def accept(lead_id: LeadArg, by: ByOption,
+           owner: Annotated[str | None, typer.Option(help="Owner rep (default: routed).")] = None,
+           note: NoteOption = None, db: DbOption = None, contract: ContractOption = None,
+           json_out: JsonOption = False) -> None:  # fmt: skip
+    """Accept an MQL at the SAL gate: the owner gets the first-contact clock."""
+    with _engine(db, contract) as engine:
+        _out(services.accept(engine, lead_id, by, owner=owner, note=note), json_out)
+
+
+@lead_app.command("reject")
+def reject(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOption = None,
+           db: DbOption = None, contract: ContractOption = None,
+           json_out: JsonOption = False) -> None:  # fmt: skip
+    """Reject an MQL at the SAL gate with a reason code: it goes back to marketing."""
+    with _engine(db, contract) as engine:
+        _out(services.reject(engine, lead_id, by, reason, note), json_out)
+
+
+@lead_app.command("qualify")
+def qualify(lead_id: LeadArg, by: ByOption,
+            field: Annotated[list[str], typer.Option("--field", help="NAME=VALUE, repeated.")],
+            db: DbOption = None, contract: ContractOption = None,
+            json_out: JsonOption = False) -> None:  # fmt: skip
+    """Record BANT / MEDDIC qualification: the lead becomes an SQL."""
+    with _engine(db, contract) as engine:
+        _out(services.qualify(engine, lead_id, by, parse_fields(field)), json_out)
+
+
+@lead_app.command("touch")
+def touch(lead_id: LeadArg, by: ByOption,
+          kind: Annotated[str, typer.Option(help="call, email, linkedin or meeting.")],
+          outcome: Annotated[str | None, typer.Option(help="e.g. connected, voicemail.")] = None,
+          note: NoteOption = None, db: DbOption = None, contract: ContractOption = None,
+          json_out: JsonOption = False) -> None:  # fmt: skip
+    """Log a rep touch (the first one stops the first-contact clock)."""
+    with _engine(db, contract) as engine:
+        _out(services.touch(engine, lead_id, by, kind, outcome, note), json_out)
+
+
+@lead_app.command("disqualify")
+def disqualify(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOption = None,
+               db: DbOption = None, contract: ContractOption = None,
+               json_out: JsonOption = False) -> None:  # fmt: skip
+    """Disqualify a worked lead (after the touch cadence, unless the reason is exempt)."""
+    with _engine(db, contract) as engine:
+        _out(services.disqualify(engine, lead_id, by, reason, note), json_out)
+
+
+@lead_app.command("recycle")
+def recycle(lead_id: LeadArg, by: ByOption, reason: ReasonOption,
+            reengage_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+            db: DbOption = None, contract: ContractOption = None,
+            json_out: JsonOption = False) -> None:  # fmt: skip
+    """Send a good lead with the wrong timing back to marketing nurture."""
+    when = _date(reengage_on) if reengage_on else None
+    with _engine(db, contract) as engine:
+        _out(services.recycle(engine, lead_id, by, reason, when), json_out)
+
+
+@opp_app.command("create")
+def opp_create(lead_id: LeadArg, amount: Annotated[str, typer.Option(help="e.g. 25000.00")],
+               decision_process: Annotated[str, typer.Option(help="How they decide.")],
+               stakeholder: Annotated[list[str], typer.Option(help="Repeated.")],
+               decision_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
+               opp_id: Annotated[str | None, typer.Option("--id", help="OPP-<lead>.")] = None,
+               currency: Annotated[str | None, typer.Option(help="Default: contract's.")] = None,
+               db: DbOption = None, contract: ContractOption = None,
+               json_out: JsonOption = False) -> None:  # fmt: skip
+    """Open the opportunity of an SQL (decision process, stakeholders, decision date)."""
+    with _engine(db, contract) as engine:
+        view = services.create_opportunity(
+            engine, lead_id, amount, opportunity_id=opp_id, currency=currency,
+            decision_process=decision_process, stakeholders=stakeholder,
+            decision_date=_date(decision_date),
+        )  # fmt: skip
+        _out(view, json_out)
+
+
+@opp_app.command("won")
+def opp_won(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
+            amount: Annotated[str | None, typer.Option(help="Final amount.")] = None,
+            db: DbOption = None, contract: ContractOption = None,
+            json_out: JsonOption = False) -> None:  # fmt: skip
+    """Close an opportunity won."""
+    with _engine(db, contract) as engine:
+        _print_opp(services.close_won(engine, opp_id, amount), json_out)
+
+
+@opp_app.command("lost")
+def opp_lost(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
+             reason: ReasonOption, db: DbOption = None, contract: ContractOption = None,
+             json_out: JsonOption = False) -> None:  # fmt: skip
+    """Close an opportunity lost, with a reason from the contract."""
+    with _engine(db, contract) as engine:
+        _print_opp(services.close_lost(engine, opp_id, reason), json_out)
+
+
+@app.command("explain")
+def explain(lead_id: LeadArg, db: DbOption = None, contract: ContractOption = None,
+            json_out: JsonOption = False) -> None:  # fmt: skip
+    """Why a lead has its score: every rule that fired and its points."""
+    from revalign.core.explain import explain_lead, explanation_to_json, render_explanation
+
+    with _engine(db, contract) as engine:
+        lead = engine.state.leads.get(lead_id)
+        if lead is None:
+            from revalign.errors import NotFound
+
+            raise NotFound(f"no lead {lead_id!r}")
+        expl = explain_lead(lead, engine.contract, datetime.now(UTC))
+    if json_out:
+        print_json(explanation_to_json(expl))
+    else:
+        console.print(render_explanation(expl))
+
+
+@app.command("replay")
+def replay(other: Annotated[Path, typer.Option("--contract", help="The contract to replay under.")],
+           recorded: Annotated[Path | None, typer.Option(
+               "--recorded", help="The contract the history ran under (default: the one in use)."
+           )] = None,
+           db: DbOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
+    """Re-run the recorded history under another contract, in memory, and show the difference."""
+    from revalign.contract.loader import load_contract
+    from revalign.replay import replay_ledger
+
+    result = replay_ledger(resolve_db_url(db), resolve_contract(recorded), load_contract(other))
+    if json_out:
+        print_json(result)
+        return
+    table = Table(title=f"Replay under {other}")
+    for name in ("metric", "recorded", "replayed", "diff"):
+        table.add_column(name, justify="left" if name == "metric" else "right")
+    for key, value in result["recorded"].items():
+        if isinstance(value, dict):
+            for sub in value:
+                row = [result[part][key][sub] for part in ("recorded", "replayed", "diff")]
+                table.add_row(f"{key}[{sub}]", *(f"{v:g}" for v in row))
+        else:
+            row = [result[part][key] for part in ("recorded", "replayed", "diff")]
+            table.add_row(key, *(f"{v:g}" for v in row))
+    console.print(table)
+
+
+def _print_opp(view: dict[str, Any], json_out: bool) -> None:
+    if json_out:
+        print_json(view)
+    else:
+        console.print(f"opportunity {view['opportunity_id']}: {view['stage']} "
+                      f"{view['amount']} {view['currency']}")  # fmt: skip
+
+
+def parse_fields(items: list[str]) -> dict[str, str]:
+    """`["budget=50000", "authority=CFO"]` -> {"budget": "50000", "authority": "CFO"}."""
+    fields: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--field {item!r}: use NAME=VALUE, e.g. --field budget=50000")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None

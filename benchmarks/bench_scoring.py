@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/bench_scoring.py --full   # 200,000
 
 Prints: full `score_lead` (fit memoised), `behaviour_parts` alone, `fit_parts` with a cold
-memo (new title each time), `seniority` on unseen titles, and `prune_signals`.
+memo (new title each time), the incremental tally (`scoring_tally`), title normalisation
+and `prune_signals`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from revalign.core.scoring import (
     score_lead,
     scoring_model,
 )
+from revalign.core.scoring_tally import tally_add, tally_of, tally_parts
 from revalign.core.state import LeadState, Signal
 from revalign.core.titles import normalise_title
 
@@ -47,14 +49,17 @@ def _lead(now: datetime, n_signals: int) -> LeadState:
     )
 
 
-def _rate(label: str, n: int, fn: Callable[[int], object]) -> float:
-    start = time.perf_counter()
-    for i in range(n):
-        fn(i)
-    elapsed = time.perf_counter() - start
-    per_second = n / elapsed
-    print(f"{label:<44} {per_second:>12,.0f} /s   ({elapsed / n * 1e6:6.2f} µs each)")
-    return per_second
+def _rate(label: str, n: int, fn: Callable[[int], object], repeats: int = 5) -> float:
+    """Best of `repeats` runs of n/repeats calls: the machine is shared, so keep the least noisy."""
+    per_run = max(1, n // repeats)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for i in range(per_run):
+            fn(i)
+        best = min(best, (time.perf_counter() - start) / per_run)
+    print(f"{label:<44} {1 / best:>12,.0f} /s   ({best * 1e6:6.2f} µs each)")
+    return 1 / best
 
 
 def main() -> None:
@@ -76,6 +81,14 @@ def main() -> None:
         n,
         lambda i: behaviour_parts(lead.signals, model, now),
     )
+    tally = tally_of(lead.signals, model)
+    _rate(
+        "tally_parts(tally, signals, model, at)",
+        n,
+        lambda i: tally_parts(tally, lead.signals, model, now),
+    )
+    touch = Signal("page_view", now)
+    _rate("tally_add (one new touch)", n, lambda i: tally_add(tally, touch, model))
     titles = [f"Senior Manager {i}, Pemasaran" for i in range(n)]
     _rate(
         "fit_parts, cold memo (unseen title)",

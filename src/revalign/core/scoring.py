@@ -98,12 +98,15 @@ def _cents(points: float) -> int:
     return round(points * 100)
 
 
-def _part(rule: str, points: float, detail: str) -> ScorePart:
+def rounded_part(rule: str, points: float, detail: str) -> ScorePart:
+    """A part with `points` rounded to whole cents."""
     return ScorePart(rule, _cents(points) / 100, detail)
 
 
 def _sum_cents(parts: Iterable[ScorePart]) -> int:
-    return sum(_cents(p.points) for p in parts)
+    # Each part is a whole number of cents to within 1 ulp, so one rounding of the float sum
+    # is the exact integer sum of the cents (the error is far below half a cent).
+    return round(sum([p.points for p in parts]) * 100)
 
 
 def assemble(fit: Sequence[ScorePart], behaviour: Sequence[ScorePart]) -> ScoreResult:
@@ -195,33 +198,37 @@ def _fit_parts(
     if model.seniority_points:
         points = model.seniority_points.get(level, 0.0)
         detail = f"{title!r} is {level.value}" if title else "no title (unknown)"
-        parts.append(_part("fit.seniority", points, detail))
+        parts.append(rounded_part("fit.seniority", points, detail))
     if model.geography is not None:
         parts.append(_list_part("fit.geography", model.geography, country, "a target country"))
     if email_domain and model.free_mail_points and email_domain in model.free_mail_domains:
         parts.append(
-            _part(
+            rounded_part(
                 "negative.free_mail", model.free_mail_points, f"free-mail address @{email_domain}"
             )
         )
     competitor = _first_matching_domain((domain, email_domain), model.competitor_domains)
     if competitor and model.competitor_points:
         parts.append(
-            _part("negative.competitor", model.competitor_points, f"competitor domain {competitor}")
+            rounded_part(
+                "negative.competitor", model.competitor_points, f"competitor domain {competitor}"
+            )
         )
     if level is Seniority.STUDENT and model.student_points:
-        parts.append(_part("negative.student", model.student_points, f"{title!r} is a student"))
+        parts.append(
+            rounded_part("negative.student", model.student_points, f"{title!r} is a student")
+        )
     return tuple(parts)
 
 
 def _employees_part(model: ScoringModel, employees: int | None) -> ScorePart:
     if employees is None:
-        return _part("fit.employees", 0.0, "employee count unknown")
+        return rounded_part("fit.employees", 0.0, "employee count unknown")
     for low, high, points in model.bands:
         if employees >= low and (high is None or employees <= high):
             band = f"{low}+" if high is None else f"{low}–{high}"
-            return _part("fit.employees", points, f"{employees} employees in {band}")
-    return _part("fit.employees", 0.0, f"{employees} employees in no band")
+            return rounded_part("fit.employees", points, f"{employees} employees in {band}")
+    return rounded_part("fit.employees", 0.0, f"{employees} employees in no band")
 
 
 def _list_part(
@@ -229,10 +236,10 @@ def _list_part(
 ) -> ScorePart:
     values, points, otherwise = table
     if not value or not value.strip():
-        return _part(rule, otherwise, f"{rule.split('.')[1]} unknown")
+        return rounded_part(rule, otherwise, f"{rule.split('.')[1]} unknown")
     if normalise_value(value) in values:
-        return _part(rule, points, f"{value!r} is {what}")
-    return _part(rule, otherwise, f"{value!r} is not {what}")
+        return rounded_part(rule, points, f"{value!r} is {what}")
+    return rounded_part(rule, otherwise, f"{value!r} is not {what}")
 
 
 def _first_matching_domain(domains: Iterable[str | None], listed: frozenset[str]) -> str | None:
@@ -294,17 +301,19 @@ def behaviour_parts(
         )
         if cents:
             parts.append(
-                ScorePart(rule.rule, cents / 100, _behaviour_detail(rule, int(acc[0]), capped))
+                ScorePart(rule.rule, cents / 100, behaviour_detail(rule, int(acc[0]), capped))
             )
     if unsubscribed and model.unsubscribe_points:
-        parts.append(
-            _part("negative.unsubscribe", model.unsubscribe_points, "unsubscribed from email")
-        )
+        parts.append(unsubscribe_part(model))
     return tuple(parts)
 
 
-@lru_cache(maxsize=4096)
-def _behaviour_detail(rule: BehaviourRule, count: int, capped: bool) -> str:
+def unsubscribe_part(model: ScoringModel) -> ScorePart:
+    return rounded_part("negative.unsubscribe", model.unsubscribe_points, "unsubscribed from email")
+
+
+@lru_cache(maxsize=4096)  # few distinct (kind, count, capped) triples: format each once
+def behaviour_detail(rule: BehaviourRule, count: int, capped: bool) -> str:
     kind, cap = rule.kind, rule.cap
     singular, plural = _LABELS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
     what = f"{count} {singular if count == 1 else plural}"

@@ -21,7 +21,7 @@ from revalign.errors import NotFound
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ONE_DAY = timedelta(days=1)
 _ONE_HOUR = timedelta(hours=1)
-# A calendar closed for longer than this has no usable hours (e.g. a 30-year absence).
+# A calendar closed this many days in a row never opens again (e.g. a 30-year absence).
 _MAX_CLOSED_DAYS = 366 * 10
 
 
@@ -85,15 +85,14 @@ class BusinessCalendar:
     def add_business_hours(self, start_utc: datetime, hours: float) -> datetime:
         """The instant (UTC) when `hours` of business time have passed since `start_utc`.
 
-        Zero hours gives `start_utc` itself; a deadline ending exactly at closing time stays
-        at closing time rather than moving to the next morning.
+        Zero hours (under a microsecond) gives `start_utc` itself; a deadline ending exactly
+        at closing time stays at closing time rather than moving to the next morning.
         """
         if not math.isfinite(hours) or hours < 0:
             raise ValueError(f"hours must be a finite number >= 0, got {hours}")
         start = _aware(start_utc).astimezone(UTC)
-        if hours == 0:
-            return start
-        return self._walk(start, timedelta(hours=hours))
+        remaining = timedelta(hours=hours)  # microsecond resolution, like datetime itself
+        return start if not remaining else self._walk(start, remaining)
 
     def business_hours_between(self, a_utc: datetime, b_utc: datetime) -> float:
         """Business hours from `a_utc` to `b_utc`; negative when `b_utc` is earlier."""
@@ -115,7 +114,9 @@ class BusinessCalendar:
     def _walk(self, start: datetime, remaining: timedelta | None) -> datetime:
         """Spend `remaining` open time from `start`, a day at a time (None: the next opening)."""
         day = start.astimezone(self._zone).date()
-        for _ in range(_MAX_CLOSED_DAYS):
+        closed_days = 0
+        while closed_days < _MAX_CLOSED_DAYS:
+            closed_days += 1
             if self.is_open_day(day):
                 opens, closes = self._window(day)
                 begin = max(opens, start)
@@ -126,6 +127,7 @@ class BusinessCalendar:
                     if remaining <= available:
                         return begin + remaining
                     remaining -= available
+                    closed_days = 0
             day += _ONE_DAY
         raise ValueError(f"calendar {self.timezone} has no business hours for 10 years")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from revalign.core.events import Event
 from revalign.errors import InputError
 
 # Dataset people have no real address; `.invalid` is reserved (RFC 2606) so it never mails anyone.
@@ -71,3 +74,24 @@ def money(value: Any) -> Decimal:
 
 def dataset_email(dataset: str, record_id: str) -> str:
     return f"{record_id.lower()}@{dataset}.{EMAIL_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A dataset record that could not be translated, with the reason."""
+
+    record: str
+    reason: str
+
+
+def guarded(record: str, build: Callable[[], list[Event]]) -> Iterator[Event | Rejected]:
+    """The record's events, or one `Rejected` if it cannot be translated."""
+    try:
+        yield from build()
+    except InputError as exc:
+        yield Rejected(record, str(exc))
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as column → value dicts (column names are strings in every dataset)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]

@@ -2,24 +2,53 @@
 
 The public datasets skip stages (Olist: MQL then won; X Education: lead then converted),
 but the lifecycle core refuses illegal moves such as won without an opportunity or SQL
-before SAL. So a won record is written as the full legal path MQL → SAL → SQL →
-opportunity → won, each step marked `synthesised` where the payload allows it, and each
-keyed by the record's own id so re-ingesting changes nothing.
+before SAL, and asks for the qualification framework's fields and an opportunity's
+decision process. So a won record is written as the full legal path MQL → SAL → SQL →
+opportunity → won, each synthesised value saying so, and each keyed by the record's own
+id so re-ingesting changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from revalign.contract.schema import Contract
 from revalign.core.events import Event, EventType
+from revalign.core.qualification import FRAMEWORK_FIELDS
 
-# Who "did" a synthesised step: the dataset itself, never a real person.
-DATASET_ACTOR = "dataset"
-# MQL payloads need a score; datasets have none, so the step records a nominal 0/0.
+NOT_RECORDED = "not recorded (synthesised from the dataset)"
+# Datasets have no score; the MQL step records a nominal 0 of 0.
 NOMINAL_SCORE = 0.0
+STEP = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One record that reached an opportunity: who worked it and what it was worth."""
+
+    record: str
+    lead_id: str
+    opportunity_id: str
+    start: datetime
+    amount: Decimal
+    currency: str
+    accepted_by: str = "dataset"
+    owner: str | None = None
+    decision_date: datetime | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def unrecorded_lost_reason(contract: Contract) -> str:
+    """The contract's code for a loss whose reason the data does not record."""
+    allowed = contract.qualification.lost_reasons
+    for code in ("unknown", "not_recorded", "no_decision"):
+        if code in allowed:
+            return code
+    return allowed[0]
 
 
 def mql(source: str, record: str, lead_id: str, at: datetime) -> Event:
@@ -34,101 +63,54 @@ def mql(source: str, record: str, lead_id: str, at: datetime) -> Event:
     )
 
 
-def opportunity_path(
-    source: str,
-    *,
-    record: str,
-    lead_id: str,
-    opportunity_id: str,
-    start: datetime,
-    amount: Decimal,
-    currency: str,
-    owner: str | None = None,
-    include_mql: bool = True,
-) -> Iterator[Event]:
-    """(MQL →) SAL → SQL → opportunity.created, one second apart from `start`."""
-    step = timedelta(seconds=1)
-    if include_mql:
-        yield mql(source, record, lead_id, start)
-    yield _lead_event(
-        EventType.SAL_ACCEPTED,
-        source,
-        f"sal:{record}",
-        lead_id,
-        start + step,
-        {"by": DATASET_ACTOR, "note": "synthesised: the dataset records no SAL review"},
-    )
-    yield _lead_event(
-        EventType.SQL_QUALIFIED,
-        source,
-        f"sql:{record}",
-        lead_id,
-        start + 2 * step,
-        {"by": DATASET_ACTOR, "framework": "bant", "fields": {"synthesised": True}},
-    )
-    created: dict[str, Any] = {"amount": str(amount), "currency": currency}
-    if owner:
-        created["owner"] = owner
+def to_opportunity(source: str, deal: Deal, framework: str) -> Iterator[Event]:
+    """SAL → SQL → opportunity.created for an MQL, one second apart after `deal.start`."""
+    sal: dict[str, Any] = {"by": deal.accepted_by, "note": NOT_RECORDED}
+    yield _lead_event(EventType.SAL_ACCEPTED, source, deal, "sal", 1, sal)
+    fields = dict.fromkeys(FRAMEWORK_FIELDS[framework], NOT_RECORDED)
+    sql = {"by": deal.accepted_by, "framework": framework, "fields": fields}
+    yield _lead_event(EventType.SQL_QUALIFIED, source, deal, "sql", 2, sql)
+    created: dict[str, Any] = {
+        "amount": str(deal.amount),
+        "currency": deal.currency,
+        "decision_process": NOT_RECORDED,
+        "stakeholders": [deal.owner or deal.accepted_by],
+        "decision_date": (deal.decision_date or deal.start).date().isoformat(),
+        "attributes": deal.attributes,
+    }
+    if deal.owner:
+        created["owner"] = deal.owner
     yield Event(
         type=EventType.OPPORTUNITY_CREATED,
         source=source,
-        source_id=f"opportunity:{record}",
-        occurred_at=start + 3 * step,
-        lead_id=lead_id,
-        opportunity_id=opportunity_id,
+        source_id=f"opportunity:{deal.record}",
+        occurred_at=deal.start + 3 * STEP,
+        lead_id=deal.lead_id,
+        opportunity_id=deal.opportunity_id,
         payload=created,
     )
 
 
-def won_path(
-    source: str,
-    *,
-    record: str,
-    lead_id: str,
-    opportunity_id: str,
-    start: datetime,
-    won_at: datetime,
-    amount: Decimal,
-    currency: str,
-    owner: str | None = None,
-    include_mql: bool = True,
-) -> Iterator[Event]:
-    """The legal path to won: `opportunity_path` then opportunity.won at `won_at`."""
-    yield from opportunity_path(
-        source,
-        record=record,
-        lead_id=lead_id,
-        opportunity_id=opportunity_id,
-        start=start,
-        amount=amount,
-        currency=currency,
-        owner=owner,
-        include_mql=include_mql,
-    )
-    yield Event(
+def won(source: str, deal: Deal, at: datetime) -> Event:
+    return Event(
         type=EventType.OPPORTUNITY_WON,
         source=source,
-        source_id=f"won:{record}",
-        occurred_at=won_at,
-        lead_id=lead_id,
-        opportunity_id=opportunity_id,
-        payload={"amount": str(amount), "currency": currency},
+        source_id=f"won:{deal.record}",
+        occurred_at=at,
+        # no lead_id: the core closes opportunities, never leads
+        opportunity_id=deal.opportunity_id,
+        payload={"amount": str(deal.amount), "currency": deal.currency},
     )
 
 
 def _lead_event(
-    type: EventType,
-    source: str,
-    source_id: str,
-    lead_id: str,
-    at: datetime,
-    payload: dict[str, Any],
+    type: EventType, source: str, deal: Deal, step: str, n: int, payload: dict[str, Any]
 ) -> Event:
     return Event(
         type=type,
         source=source,
-        source_id=source_id,
-        occurred_at=at,
-        lead_id=lead_id,
+        source_id=f"{step}:{deal.record}",
+        occurred_at=deal.start + n * STEP,
+        lead_id=deal.lead_id,
         payload=payload,
     )

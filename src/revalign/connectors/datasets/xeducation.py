@@ -7,22 +7,29 @@ Each row is one lead with its web behaviour, form answers and whether it convert
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from revalign.connectors.datasets import funnel
 from revalign.connectors.datasets.common import (
     UNKNOWN_CHANNEL,
+    Rejected,
     dataset_email,
+    guarded,
     locate,
     read_csv,
+    records,
     text,
 )
-from revalign.connectors.datasets.funnel import won_path
+from revalign.contract.schema import Contract
 from revalign.core.events import Event, EventType
+from revalign.errors import InputError
 
 NAME = "xeducation"
 SOURCE = f"dataset:{NAME}"
@@ -56,50 +63,69 @@ def channel(value: object) -> str:
     return _SPELLINGS.get(raw.casefold(), raw)
 
 
-_SPELLINGS = {"google": "Google", "bing": "Bing", "welearnblog_home": "WeLearn Blog"}
+# Only case variants are merged (to the spelling most rows use); other values are kept as is.
+_SPELLINGS = {"google": "Google"}
 
 
-def events(frame: pd.DataFrame) -> Iterator[Event]:
-    """lead.captured for every lead; converted leads also walk MQL → … → won (synthesised)."""
-    for row in frame.to_dict("records"):
+def events(frame: pd.DataFrame, contract: Contract) -> Iterator[Event | Rejected]:
+    """lead.captured for every lead; a converted lead also walks MQL → … → won (synthesised)."""
+    framework = contract.qualification.framework
+    for row in records(frame):
         number = text(row.get("Lead Number"))
         if number is None:
+            yield Rejected("(no Lead Number)", "lead row without Lead Number")
             continue
-        lead_id = f"xeducation:{number}"
-        attributes = {
-            "lead_origin": text(row.get("Lead Origin")),
-            "occupation": text(row.get("What is your current occupation")),
-            "total_visits": _number(row.get("TotalVisits")),
-            "time_on_site": _number(row.get("Total Time Spent on Website")),
-            "prospect_id": text(row.get("Prospect ID")),
-        }
-        yield Event(
+        yield from guarded(number, partial(_record, number, row, framework))
+
+
+def _record(number: str, row: dict[str, Any], framework: str) -> list[Event]:
+    lead = f"xeducation:{number}"
+    attributes = {
+        "lead_origin": text(row.get("Lead Origin")),
+        "occupation": text(row.get("What is your current occupation")),
+        "country_name": text(row.get("Country")),
+        "city": text(row.get("City")),
+        "total_visits": _number(row.get("TotalVisits")),
+        "time_on_site": _number(row.get("Total Time Spent on Website")),
+        "prospect_id": text(row.get("Prospect ID")),
+    }
+    out = [
+        Event(
             type=EventType.LEAD_CAPTURED,
             source=SOURCE,
             source_id=f"lead:{number}",
             occurred_at=NOMINAL_TIME,
-            lead_id=lead_id,
+            lead_id=lead,
             payload={
                 "email": dataset_email(NAME, number),
                 "source": channel(row.get("Lead Source")),
-                "country": None,
                 "attributes": {k: v for k, v in attributes.items() if v is not None},
             },
         )
-        if row.get(TARGET) == 1:
-            yield from won_path(
-                SOURCE,
-                record=number,
-                lead_id=lead_id,
-                opportunity_id=f"xeducation:{number}:enrolment",
-                start=NOMINAL_TIME + timedelta(seconds=1),
-                won_at=NOMINAL_TIME + timedelta(seconds=10),
-                amount=Decimal(0),
-                currency=CURRENCY,
-            )
+    ]
+    converted = row.get(TARGET)
+    if converted not in (0, 1):
+        raise InputError(f"lead {number}: Converted must be 0 or 1, not {converted!r}")
+    if converted == 1:
+        start = NOMINAL_TIME + funnel.STEP
+        deal = funnel.Deal(
+            record=number,
+            lead_id=lead,
+            opportunity_id=f"{lead}:enrolment",
+            start=start,
+            amount=Decimal(0),
+            currency=CURRENCY,
+        )
+        out.append(funnel.mql(SOURCE, number, lead, start))
+        out.extend(funnel.to_opportunity(SOURCE, deal, framework))
+        out.append(funnel.won(SOURCE, deal, start + 10 * funnel.STEP))
+    return out
 
 
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
+
+
+read = read_leads  # the adapter interface: read(path) then events(data, framework)

@@ -45,11 +45,17 @@ def test_validate_lists_every_error_and_exits_2(
     target.write_text(text)
     capsys.readouterr()
 
+    lines = text.splitlines()
+    threshold = next(n for n, line in enumerate(lines, 1) if "mql_threshold: sixty" in line)
+    zone = next(n for n, line in enumerate(lines, 1) if "Asia/Jakartaa" in line)
+    zone_column = lines[zone - 1].index("Asia/Jakartaa") + 1
+
     assert run(["contract", "validate", str(target)]) == 2
     assert capsys.readouterr().out.splitlines() == [
-        f"{target}:25:18: scoring.mql_threshold: Input should be a valid number, "
+        f"{target}:{threshold}:18: scoring.mql_threshold: Input should be a valid number, "
         "unable to parse string as a number",
-        f"{target}:91:49: teams[0].reps[3].timezone: unknown time zone 'Asia/Jakartaa'",
+        f"{target}:{zone}:{zone_column}: teams[0].reps[3].timezone: "
+        "unknown time zone 'Asia/Jakartaa'",
     ]
 
     assert run(["contract", "validate", str(target), "--json"]) == 2
@@ -57,8 +63,8 @@ def test_validate_lists_every_error_and_exits_2(
     assert report["valid"] is False
     assert report["errors"][1] == {
         "file": str(target),
-        "line": 91,
-        "column": 49,
+        "line": zone,
+        "column": zone_column,
         "path": "teams[0].reps[3].timezone",
         "message": "unknown time zone 'Asia/Jakartaa'",
     }

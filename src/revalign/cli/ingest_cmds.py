@@ -1,3 +1,145 @@
-"""CLI commands (to be filled by their owner)."""
+"""`revalign ingest` (CSV / JSONL files -> events) and `revalign demo` (the demo company)."""
 
-from revalign.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import tempfile
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from revalign.cli.app import app
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    resolve_contract,
+    resolve_db_url,
+)
+from revalign.connectors.csv_ingest import IngestReport, ingest_file
+from revalign.connectors.state_lookup import EngineLookup
+from revalign.demo import DEFAULT_LEADS, DEFAULT_SEED, DemoReport, build_demo
+from revalign.demo.company import PERIOD_END
+
+
+class Kind(StrEnum):
+    leads = "leads"
+    touches = "touches"
+    opportunities = "opportunities"
+    costs = "costs"
+    stages = "stages"
+
+
+_INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rejects_file")
+
+
+@app.command("ingest")
+def ingest(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL file (by extension, or --format).")],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the rows are.")],
+    db: DbOption = None,
+    contract: ContractOption = None,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Rejects file. Default: <FILE>.rejects.csv")
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source name. Default: file:<kind>.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Import a file of leads, touches, opportunities, costs or CRM stage history."""
+    from revalign.engine import open_engine
+
+    versioned = resolve_contract(contract)
+    show_bar = console.is_terminal and not json_
+    with ExitStack() as stack:
+        engine = stack.enter_context(open_engine(resolve_db_url(db), versioned))
+        progress = None
+        if show_bar:
+            bar = stack.enter_context(
+                Progress(
+                    "[progress.description]{task.description}",
+                    BarColumn(),
+                    DownloadColumn(),
+                    TimeRemainingColumn(),
+                    console=console,
+                    transient=True,
+                )
+            )
+            task = bar.add_task(f"ingest {file.name}", total=None)
+            progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        report = ingest_file(
+            file, kind.value, engine, versioned, lookup=EngineLookup(engine), fmt=fmt,
+            source=source, rejects_path=rejects, progress=progress,
+        )  # fmt: skip
+    if json_:
+        data = report.to_dict()
+        print_json({**{k: data[k] for k in _INGEST_KEYS}, **data})
+    else:
+        _print_ingest(report)
+
+
+def _print_ingest(report: IngestReport) -> None:
+    console.print(
+        f"{report.file}: {report.rows} rows, {report.accepted} accepted, "
+        f"{report.rejected} rejected; {report.new_events} new events "
+        f"({report.duplicates} already known, {report.unchanged} unchanged), "
+        f"{report.derived} derived"
+    )
+    if report.rejects_file:
+        console.print(f"bad rows and their reasons: {report.rejects_file}")
+
+
+@app.command("demo")
+def demo(
+    leads: Annotated[int, typer.Option("--leads", min=10, help="How many leads.")] = DEFAULT_LEADS,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same company.")] = DEFAULT_SEED,
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Keep the generated files in this folder.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Build the demo company (a half year of a B2B SaaS funnel) through the ingest path."""
+    from revalign.engine import open_engine
+
+    versioned = resolve_contract(None)
+    with ExitStack() as stack:
+        folder = out or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        # the engine's clock is the demo's "today" (period end): no wall clock in the story
+        engine = stack.enter_context(
+            open_engine(resolve_db_url(db), versioned, clock=lambda: PERIOD_END)
+        )
+        if not json_:
+            console.print(f"building the demo company: {leads} leads, seed {seed} …")
+        on_file = None if json_ else _print_ingest
+        report = build_demo(
+            engine, versioned, leads=leads, seed=seed, folder=folder, on_file=on_file
+        )
+    if json_:
+        print_json(report.to_dict())
+    else:
+        _print_demo(report, kept=out is not None)
+
+
+def _print_demo(report: DemoReport, kept: bool) -> None:
+    table = Table(title=f"demo funnel (seed {report.seed})")
+    table.add_column("stage")
+    table.add_column("leads", justify="right")
+    for stage, n in report.funnel.items():
+        table.add_row(stage, str(n))
+    console.print(table)
+    console.print(
+        f"won {report.won_amount} USD; open pipeline {report.open_pipeline} USD; "
+        f"{report.breaches} SLA clocks breached by the period end"
+    )
+    if kept:
+        console.print(f"files (and their .rejects.csv) in {report.folder}")
+    console.print("next: `revalign status` shows the funnel; docs/demo.md lists what to find")

@@ -1,0 +1,36 @@
+"""The ingest's StateLookup over an engine's funnel state (what is already known)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from revalign.core.state import FunnelState, LeadState
+
+_LEAD_NAMES = ("email", "first_name", "last_name", "title", "company", "domain", "employees",
+               "industry", "country", "source", "campaign", "attributes", "account_id")  # fmt: skip
+
+
+class HasState(Protocol):
+    @property
+    def state(self) -> FunnelState: ...
+
+
+def lead_fields(lead: LeadState | None) -> dict[str, Any] | None:
+    """A known lead in LeadCaptured field names (what ingest compares a new row against)."""
+    if lead is None:
+        return None
+    return {name: getattr(lead, name) for name in _LEAD_NAMES}
+
+
+class EngineLookup:
+    """Reads the engine's current state; after each submitted batch it includes that batch."""
+
+    def __init__(self, engine: HasState) -> None:
+        self._engine = engine
+
+    def lead(self, lead_id: str) -> dict[str, Any] | None:
+        return lead_fields(self._engine.state.leads.get(lead_id))
+
+    def opportunity_stage(self, opportunity_id: str) -> str | None:
+        opp = self._engine.state.opportunities.get(opportunity_id)
+        return opp.stage if opp is not None else None

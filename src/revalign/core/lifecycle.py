@@ -63,7 +63,12 @@ _LEAD_FACTS = frozenset(
         EventType.MARKETING_TOUCH,
         EventType.REP_TOUCH,
         EventType.LEAD_ASSIGNED,
-        *(t for t in STAGE_OF if t is not EventType.OPPORTUNITY_CREATED),
+        EventType.MQL_REACHED,
+        EventType.SAL_ACCEPTED,
+        EventType.SAL_REJECTED,
+        EventType.SQL_QUALIFIED,
+        EventType.DISQUALIFIED,
+        EventType.RECYCLED,
     }
 )
 _OPP_CLOSING = frozenset(
@@ -136,8 +141,6 @@ def _check_lead_fact(event: Event, lead: LeadState, contract: Contract) -> None:
         q.check_disqualify(lead, str(p.get("reason")), contract, event.occurred_at)
     elif kind is EventType.RECYCLED:
         q.check_reason(str(p.get("reason")), contract.qualification.recycle_reasons, "recycle")
-    elif kind in (EventType.OPPORTUNITY_WON, EventType.OPPORTUNITY_LOST):
-        raise IllegalTransition(f"lead {lead.lead_id}: close the opportunity, not the lead")
 
 
 def _check_rep(rep_id: str, contract: Contract) -> None:

@@ -7,6 +7,7 @@ on order (rep load), decimals in payloads and SLA breaches from `tick`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from conftest import missing
+from conftest import PG_URL, missing
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event, EventType, derived
 from revalign.core.state import Clock, FunnelState, LeadState, OpportunityState, Stage
@@ -233,3 +234,33 @@ def projection_rows(led: SqlLedger) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in t.PROJECTION_TABLES
         }
+
+
+@pytest.fixture
+def fresh_url(request: pytest.FixtureRequest, ledger_url: str, tmp_path: Any) -> Iterator[Any]:
+    """A factory of further empty databases on the same backend as `ledger_url`."""
+    made: list[str] = []
+    count = iter(range(10**6))
+
+    def make() -> str:
+        n = next(count)
+        if ledger_url.startswith("sqlite"):
+            return f"sqlite:///{tmp_path / f'fresh{n}.db'}"
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with server.begin() as conn:
+            conn.execute(sa.text(f'create schema "{schema}"'))
+        made.append(schema)
+        base = str(request.getfixturevalue("pg_server_url"))
+        return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+
+    server = sa.create_engine(PG_URL) if not ledger_url.startswith("sqlite") else None
+    if server is None:
+        yield make
+        return
+    try:
+        yield make
+    finally:
+        with server.begin() as conn:
+            for schema in made:
+                conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        server.dispose()

@@ -113,7 +113,8 @@ class Engine:
 
     @property
     def state(self) -> FunnelState:
-        if self._state is None:
+        """The state at the ledger's engine checkpoint (caught up if another engine wrote)."""
+        if self._state is None or self.ledger.checkpoint(ENGINE_CHECKPOINT) != self._state_seq:
             with self._batch():
                 pass
         assert self._state is not None
@@ -181,8 +182,11 @@ class Engine:
     def _load(self, w: LedgerWriter) -> None:
         """Fold the ledger up to the checkpoint; make the projections match that state."""
         seq = w.checkpoint(ENGINE_CHECKPOINT)
-        state = FunnelState()
-        fold_into(state, w.read, until_seq=seq, evolver=self._evolve)
+        # Events up to a checkpoint never change, so a valid state only needs the ones after.
+        behind = self._state is not None and seq > self._state_seq
+        state = self._state if behind and self._state is not None else FunnelState()
+        start = self._state_seq if behind else 0
+        fold_into(state, w.read, after_seq=start, until_seq=seq, evolver=self._evolve)
         if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq:
             self._projector.mark_clean(state)
         else:

@@ -161,12 +161,13 @@ def fold_into(
     state: FunnelState,
     read_page: PageReader,
     *,
+    after_seq: int = 0,
     until_seq: int | None = None,
     evolver: Evolver = evolve,
     progress: Progress | None = None,
 ) -> int:
-    """Apply every event up to `until_seq` to `state`, page by page, in seq order; count them."""
-    after = done = 0
+    """Apply the events after `after_seq` up to `until_seq` to `state`, in seq order."""
+    after, done = after_seq, 0
     while page := read_page(after, READ_BATCH, until_seq):
         for event in page:
             evolver(state, event)

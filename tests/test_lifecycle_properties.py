@@ -1,8 +1,9 @@
-"""Invariants under random (well-typed) event sequences: the funnel never reaches an illegal state."""
+"""Invariants under random (well-typed) events: the funnel never reaches an illegal state."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -87,7 +88,7 @@ def test_random_sequences_stay_legal(actions: list[tuple[Any, ...]]) -> None:
         assert lead.stage in reachable()
         stages = [t.stage for t in lead.history]
         assert stages[0] is Stage.LEAD and stages[-1] is lead.stage
-        for before, after in zip(stages, stages[1:], strict=False):
+        for before, after in pairwise(stages):
             assert after in TRANSITIONS[before], (before, after)
         assert round(sum(p["points"] for p in lead.score_parts), 2) == lead.score
         if lead.stage in OPEN_STAGES and lead.owner:

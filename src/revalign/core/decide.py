@@ -19,7 +19,7 @@ from revalign.contract.schema import VersionedContract
 from revalign.core import calendar_port, sla
 from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
-from revalign.core.evolve import evolve
+from revalign.core.evolve import UNDOABLE, evolve
 from revalign.core.lifecycle import check
 from revalign.core.rescore import high_intent, rescore
 from revalign.core.routing import route
@@ -53,7 +53,7 @@ def decide(
 
 def refusal(state: FunnelState, event: Event, contract: VersionedContract) -> str | None:
     """Why the funnel refuses the source fact `event` (already folded), or None."""
-    undo = state.undo.get(event.id)
+    undo = state.undo.get(event.id) if event.type in UNDOABLE else None
     if undo is not None:  # validate against the state before the fact
         lead, opp = undo.lead, undo.opportunity
     else:

@@ -17,7 +17,7 @@ from typing import Any
 
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
-from revalign.core.stagefold import apply_stage
+from revalign.core.stagefold import apply_stage, with_changes
 from revalign.core.state import (
     Breach,
     CapacityWindow,
@@ -49,7 +49,7 @@ _LEAD_FIELDS = [
     "campaign",
     "account_id",
 ]
-_UNDOABLE = frozenset(
+UNDOABLE = frozenset(
     {
         *STAGE_OF,
         EventType.REP_TOUCH,
@@ -65,7 +65,7 @@ def evolve(state: FunnelState, event: Event) -> None:
     if event.source != SOURCE_ENGINE:
         if event.type in DERIVED_ONLY:
             return  # refused by decide; never folded
-        if event.type in _UNDOABLE:
+        if event.type in UNDOABLE:
             _keep_undo(state, event)
     handler = _HANDLERS.get(event.type)
     if handler is not None:
@@ -128,7 +128,7 @@ def _captured(state: FunnelState, event: Event) -> None:
         fields.setdefault("account_id", event.account_id)
     if before is not None:  # captured again (another source): merge, keep the funnel
         attributes = {**before.attributes, **(p.get("attributes") or {})}
-        state.leads[before.lead_id] = replace(
+        state.leads[before.lead_id] = with_changes(
             before, **fields, attributes=attributes, fit_score=None
         )
         return
@@ -153,7 +153,7 @@ def _updated(state: FunnelState, event: Event) -> None:
     attributes = {**lead.attributes, **(changes.get("attributes") or {}), **extra}
     if known.get("email") is None:
         known.pop("email", None)
-    state.leads[lead.lead_id] = replace(lead, **known, attributes=attributes, fit_score=None)
+    state.leads[lead.lead_id] = with_changes(lead, **known, attributes=attributes, fit_score=None)
 
 
 def _marketing_touch(state: FunnelState, event: Event) -> None:
@@ -164,7 +164,7 @@ def _marketing_touch(state: FunnelState, event: Event) -> None:
     signals = (*lead.signals, Signal(kind, event.occurred_at))
     if len(signals) > SIGNALS_MAX:
         signals = signals[-SIGNALS_MAX:]
-    state.leads[lead.lead_id] = replace(
+    state.leads[lead.lead_id] = with_changes(
         lead, signals=signals, unsubscribed=lead.unsubscribed or kind == "unsubscribe"
     )
 
@@ -188,7 +188,7 @@ def _score_changed(state: FunnelState, event: Event) -> None:
         return
     p = event.payload
     fit = p.get("fit")
-    state.leads[lead.lead_id] = replace(
+    state.leads[lead.lead_id] = with_changes(
         lead,
         score=float(p.get("score", 0.0)),
         score_parts=tuple(p.get("parts") or ()),
@@ -205,7 +205,7 @@ def _assigned(state: FunnelState, event: Event) -> None:
         return
     p = event.payload
     team = p.get("team") or lead.team
-    after = replace(lead, owner=str(p.get("owner")), team=team, assigned_at=event.occurred_at)
+    after = with_changes(lead, owner=str(p.get("owner")), team=team, assigned_at=event.occurred_at)
     put_lead(state, lead, after)
     if p.get("method") == "round_robin" and team:
         state.rr_cursor[team] = state.rr_cursor.get(team, 0) + 1
@@ -218,7 +218,7 @@ def _rep_touch(state: FunnelState, event: Event) -> None:
     p, at = event.payload, event.occurred_at
     touch = Touch(str(p.get("kind", "")), str(p.get("by", "")), at)
     first = lead.first_contact_at
-    state.leads[lead.lead_id] = replace(
+    state.leads[lead.lead_id] = with_changes(
         lead,
         touches=(*lead.touches, touch),
         first_contact_at=at if first is None or at < first else first,

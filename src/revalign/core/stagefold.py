@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from revalign.core.events import Event, EventType
 from revalign.core.lifecycle import STAGE_OF
 from revalign.core.state import LeadState, Transition
+
+_LEAD_SLOTS: tuple[str, ...] = LeadState.__slots__
+_new = object.__new__
+_set = object.__setattr__
+
+
+def with_changes(lead: LeadState, **changes: Any) -> LeadState:
+    """`dataclasses.replace` for LeadState at half the cost (no __init__, no re-validation)."""
+    new = _new(LeadState)
+    for name in _LEAD_SLOTS:
+        _set(new, name, getattr(lead, name))
+    for name, value in changes.items():
+        _set(new, name, value)
+    return new
 
 
 def apply_stage(lead: LeadState, event: Event) -> LeadState:
@@ -41,7 +54,7 @@ def apply_stage(lead: LeadState, event: Event) -> LeadState:
         changes.update(opportunity_id=event.opportunity_id)
     elif kind is EventType.OPPORTUNITY_LOST:
         changes.update(reason=reason)
-    return replace(lead, **changes)
+    return with_changes(lead, **changes)
 
 
 def _date(value: Any) -> date | None:

@@ -50,7 +50,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoReport, St
     contract = default_contract()
     folder = tmp_path_factory.mktemp("demo")
     report = _build(folder, contract, leads=1500, seed=7)
-    return folder, report, story(_ledger(folder), contract.contract)
+    events = _ledger(folder)
+    assert report.story == story(lambda: events, contract.contract)
+    return folder, report, story(lambda: events, contract.contract)
 
 
 def test_same_seed_same_ledger_other_seed_other_ledger(

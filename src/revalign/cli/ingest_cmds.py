@@ -140,6 +140,29 @@ def _print_demo(report: DemoReport, kept: bool) -> None:
         f"won {report.won_amount} USD; open pipeline {report.open_pipeline} USD; "
         f"{report.breaches} SLA clocks breached by the period end"
     )
+    s = report.story
+    if s is not None:
+        won = s.won_by_channel
+        misses = s.first_contact_misses_by_rep
+        console.print("what to find (docs/demo.md):")
+        console.print(
+            f"  a. paid_social: {s.mqls_by_channel.get('paid_social', 0)} MQLs, "
+            f"won {won.get('paid_social', 0)} USD"
+        )
+        console.print(
+            f"  b. partner: {s.leads_by_channel.get('partner', 0)} leads, "
+            f"win rate {s.win_rate_by_channel.get('partner', 0):.0%}"
+        )
+        console.print(
+            "  c. review-sites: "
+            f"{s.rejection_rate_by_campaign.get('review-sites', 0):.0%} of MQLs rejected"
+        )
+        console.print(
+            f"  d. first-contact SLA misses: budi {misses.get('budi', 0)}, "
+            f"jake {misses.get('jake', 0)}, everyone else "
+            f"{sum(misses.values()) - misses.get('budi', 0) - misses.get('jake', 0)}"
+        )
+        console.print(f"  e. pipeline coverage {s.coverage:.2f}x (target 3x)")
     if kept:
         console.print(f"files (and their .rejects.csv) in {report.folder}")
     console.print("next: `revalign status` shows the funnel; docs/demo.md lists what to find")

@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,12 +22,14 @@ from revalign.connectors.base import StateLookup
 from revalign.connectors.csv_ingest import IngestReport, Submitter, ingest_file
 from revalign.connectors.state_lookup import EngineLookup
 from revalign.contract.schema import Contract, Seniority, VersionedContract
+from revalign.core.events import Event
 from revalign.core.state import FunnelState, Stage
 from revalign.core.titles import seniority
 from revalign.demo import company as co
 from revalign.demo.files import CsvFiles
 from revalign.demo.marketing import write_costs, write_marketing
 from revalign.demo.sales import FILES, Mql, SalesFloor
+from revalign.demo.story import Story, story
 
 DEFAULT_LEADS = 2000
 DEFAULT_SEED = 7
@@ -44,11 +46,18 @@ _KINDS = {"sal_reviews": "stages", "rep_touches": "touches", "outcomes": "stages
           "opportunities": "opportunities"}  # fmt: skip
 
 
+class _Reader(Protocol):
+    def read(self, after_seq: int = 0, limit: int | None = None) -> Iterator[Event]: ...
+
+
 class DemoEngine(Submitter, Protocol):
-    """What the demo needs from the engine: submit, the state, and a tick."""
+    """What the demo needs from the engine: submit, the state, a tick and its ledger."""
 
     @property
     def state(self) -> FunnelState: ...
+
+    @property
+    def ledger(self) -> _Reader: ...
 
     def tick(self, now: Any = None) -> Any: ...
 
@@ -63,7 +72,7 @@ class DemoReport:
     won_amount: str
     open_pipeline: str
     breaches: int = 0
-    notes: list[str] = field(default_factory=list)
+    story: Story | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +84,7 @@ class DemoReport:
             "open_pipeline": self.open_pipeline,
             "sla_breaches": self.breaches,
             "files": [f.to_dict() for f in self.files],
+            "story": self.story.to_dict() if self.story else None,
         }
 
 
@@ -165,4 +175,5 @@ def build_demo(
         won_amount=f"{won:.2f}",
         open_pipeline=f"{pipeline:.2f}",
         breaches=sum(clock.breached for clock in state.clocks.values()),
+        story=story(lambda: engine.ledger.read(), c),
     )

@@ -8,7 +8,7 @@ first-contact SLA misses per rep, and pipeline coverage at the end of the period
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -40,7 +40,8 @@ def _quarter(contract: Contract) -> str:
     return f"{end.year}Q{(end.month - 1) // 3 + 1}"
 
 
-def story(events: Sequence[Event], contract: Contract) -> Story:
+def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
+    """`read()` gives the ledger's events in order; it is called twice (refusals first)."""
     channel_of: dict[str, str] = {}
     campaign_of: dict[str, str] = {}
     opp_lead: dict[str, str] = {}
@@ -53,9 +54,9 @@ def story(events: Sequence[Event], contract: Contract) -> Story:
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     clock_owner: dict[str, str] = {}  # first-contact clocks only
     missed: set[str] = set()
-    rejected_ids = {e.payload["rejected_id"] for e in events if e.type is EventType.EVENT_REJECTED}
+    rejected_ids = {e.payload["rejected_id"] for e in read() if e.type is EventType.EVENT_REJECTED}
     quarter = _quarter(contract)
-    for e in events:
+    for e in read():
         if e.id in rejected_ids:
             continue
         p, lead = e.payload, e.lead_id or ""

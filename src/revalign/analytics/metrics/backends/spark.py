@@ -16,8 +16,8 @@ from revalign.analytics.metrics.backends.base import TableSchema, python_rows
 def _percentile(node: exp.Expression) -> exp.Expression:
     # sqlglot writes DuckDB's quantile_cont(x, q) as PERCENTILE_CONT(x, q), which Spark refuses;
     # Spark's exact percentile(x, q) interpolates the same way.
-    if isinstance(node, exp.Quantile | exp.PercentileCont) and node.args.get("quantile"):
-        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.args["quantile"]])
+    if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.args["expression"]])
     return node
 
 

@@ -1,0 +1,100 @@
+"""The same definitions give the same numbers on DuckDB, PostgreSQL and Spark."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conftest import missing
+from revalign.analytics.frames import Frames, frames_from_events
+from revalign.analytics.metrics import compute_metrics
+from revalign.analytics.metrics.compute import MetricsResult
+from revalign.analytics.metrics.sample import EXPECTED, SAMPLE_AS_OF, sample_events
+from revalign.analytics.metrics.synthetic import SYNTHETIC_AS_OF, synthetic_frames
+from revalign.contract.loader import default_contract
+
+CONTRACT = default_contract().contract
+
+
+@pytest.fixture(scope="module")
+def sample() -> Frames:
+    return frames_from_events(sample_events())
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Frames:
+    return synthetic_frames(1_500, 6_000, seed=11)
+
+
+def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
+    assert len(a) == len(b)
+    for left, right in zip(a, b, strict=True):
+        assert left.keys() == right.keys()
+        for key, value in left.items():
+            other = right[key]
+            if isinstance(value, float) and isinstance(other, float):
+                # values are already rounded; allow one unit in the last place kept
+                assert math.isclose(value, other, abs_tol=1.01e-4), (key, value, other)
+            else:
+                assert value == other, (key, value, other)
+
+
+def _run(frames: Frames, as_of: Any, **kw: Any) -> MetricsResult:
+    return compute_metrics(frames, contract=CONTRACT, as_of=as_of, **kw)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("by", "cohort"), [(None, False), ("month", False), ("team", True)])
+def test_postgres_agrees_on_the_sample(
+    sample: Frames, pg_schema_url: str, by: Any, cohort: bool
+) -> None:
+    duck = _run(sample, SAMPLE_AS_OF, by=by, cohort=cohort)
+    pg = _run(sample, SAMPLE_AS_OF, by=by, cohort=cohort, engine="postgres", pg_url=pg_schema_url)
+    _same(duck.rows, pg.rows)
+    if by is None:
+        assert pg.metrics == EXPECTED
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("by", "cohort"), [(None, False), ("channel", True), ("rep", False)])
+def test_postgres_agrees_on_synthetic_data(
+    synthetic: Frames, pg_schema_url: str, by: Any, cohort: bool
+) -> None:
+    duck = _run(synthetic, SYNTHETIC_AS_OF, by=by, cohort=cohort)
+    pg = _run(synthetic, SYNTHETIC_AS_OF, by=by, cohort=cohort, engine="postgres",
+              pg_url=pg_schema_url)  # fmt: skip
+    _same(duck.rows, pg.rows)
+    assert duck.rows[0]["leads"] > 0
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing("pyspark is not installed")
+    if shutil.which("java") is None:
+        missing("Java is not installed (PySpark needs it)")
+    from revalign.analytics.metrics.backends.spark import local_session
+
+    session = local_session()
+    yield session
+    session.stop()
+
+
+@pytest.mark.spark
+def test_spark_agrees_with_duckdb_on_sample_and_synthetic(
+    sample: Frames, synthetic: Frames, spark_session: Any
+) -> None:
+    got = _run(sample, SAMPLE_AS_OF, engine="spark", spark=spark_session)
+    assert got.metrics == EXPECTED
+    for by, cohort in ((None, False), ("month", True)):
+        duck = _run(synthetic, SYNTHETIC_AS_OF, by=by, cohort=cohort)
+        spark = _run(synthetic, SYNTHETIC_AS_OF, by=by, cohort=cohort, engine="spark",
+                     spark=spark_session)  # fmt: skip
+        _same(duck.rows, spark.rows)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
@@ -35,7 +35,7 @@ from revalign.core.state import FunnelState
 from revalign.errors import InputError
 from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
 from revalign.ledger.bulk import Row
-from revalign.ledger.codec import dump_json, event_row
+from revalign.ledger.codec import dump_json, event_row, stored_time
 from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into
 
 ENGINE_CHECKPOINT = "engine"
@@ -108,6 +108,7 @@ class Engine:
         self._state: FunnelState | None = None
         self._state_seq = 0  # the engine checkpoint `_state` reflects
         self._projector = Projector()
+        self._recorded_text: str | datetime = ""
 
     # -- public API -------------------------------------------------------------------
 
@@ -221,23 +222,37 @@ class Engine:
 
     # -- deciding ---------------------------------------------------------------------
 
-    def _stamp(self, event: Event, seq: int, recorded: datetime, dialect: str) -> tuple[Event, Row]:
+    def _recording(self) -> datetime:
+        """recorded_at for one batch (wall clock), with its stored form computed once."""
+        recorded = utc_now()
+        self._recorded_text = stored_time(recorded, self.ledger.dialect)
+        return recorded
+
+    def _stamp(self, event: Event, seq: int, recorded: datetime) -> tuple[Event, Row]:
         """The event exactly as the ledger will return it (JSON payload, UTC), and its row."""
         text = dump_json(dict(event.payload))
-        stored = replace(
-            event,
+        stored = Event(
+            type=event.type,
+            source=event.source,
+            source_id=event.source_id,
             occurred_at=utc(event.occurred_at),
+            lead_id=event.lead_id,
+            account_id=event.account_id,
+            opportunity_id=event.opportunity_id,
             payload=json.loads(text),
-            seq=seq,
+            contract_version=event.contract_version,
+            caused_by=event.caused_by,
+            schema_version=event.schema_version,
             recorded_at=recorded,
+            seq=seq,
         )
-        return stored, event_row(stored, recorded, dialect, text)
+        return stored, event_row(stored, self._recorded_text, self.ledger.dialect, text)
 
     def _place(
         self, state: FunnelState, roots: list[Event], last_seq: int, now: datetime
     ) -> tuple[list[Row], int]:
         """Sequence roots depth first with what they cause, evolving and deciding each."""
-        recorded, dialect = utc_now(), self.ledger.dialect
+        recorded = self._recording()
         rows: list[Row] = []
         placed: set[tuple[str, str]] = set()
         roots_placed = 0
@@ -247,7 +262,7 @@ class Engine:
             if event.key in placed:
                 continue
             placed.add(event.key)
-            stored, row = self._stamp(event, last_seq + len(rows) + 1, recorded, dialect)
+            stored, row = self._stamp(event, last_seq + len(rows) + 1, recorded)
             rows.append(row)
             roots_placed += is_root
             self._evolve(state, stored)
@@ -257,7 +272,7 @@ class Engine:
 
     def _decide_page(self, w: LedgerWriter, state: FunnelState, page: list[Event]) -> list[Row]:
         """Evolve and decide stored events; what they cause goes after the ledger's end."""
-        recorded, now, dialect = utc_now(), self._clock(), self.ledger.dialect
+        recorded, now = self._recording(), self._clock()
         seq = w.last_seq()
         rows: list[Row] = []
         placed: set[tuple[str, str]] = set()
@@ -267,7 +282,7 @@ class Engine:
                 if caused.key not in placed:
                     placed.add(caused.key)
                     seq += 1
-                    rows.append(self._stamp(caused, seq, recorded, dialect)[1])
+                    rows.append(self._stamp(caused, seq, recorded)[1])
         return rows
 
 

@@ -6,6 +6,7 @@ bulk paths, so a row written by `executemany`/COPY reads back exactly like one w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from revalign.core import events as _events
 from revalign.core.events import Event, EventType
 from revalign.errors import InputError
 
@@ -51,12 +53,29 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+# One encoder for every payload: json.dumps with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"), ensure_ascii=False)
+_ID_NAMESPACE_BYTES = _events._ID_NAMESPACE.bytes
+
+
 def dump_json(data: Any) -> str:
-    return json.dumps(data, default=json_default, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(data)
+
+
+def fast_event_id(source: str, source_id: str) -> str:
+    """`core.events.event_id` (uuid5 of the key) without building UUID objects (3x faster)."""
+    h = hashlib.sha1(_ID_NAMESPACE_BYTES + f"{source}\x1f{source_id}".encode()).hexdigest()
+    # version 5 in the 13th digit, RFC 4122 variant in the top bits of the 17th
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def utc_text(value: datetime) -> str:
     """Fixed-width ISO 8601 in UTC, so text order is time order."""
+    if value.tzinfo is UTC:
+        return value.isoformat(timespec="microseconds")
     if value.tzinfo is None:
         raise InputError(f"naive datetime {value.isoformat()} (a time zone is required)")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -102,17 +121,26 @@ def stored_time(value: datetime, dialect_name: str) -> str | datetime:
 
 
 def event_row(
-    event: Event, recorded_at: datetime, dialect_name: str, payload_text: str | None = None
+    event: Event,
+    recorded_at: datetime | str,
+    dialect_name: str,
+    payload_text: str | None = None,
 ) -> tuple[Any, ...]:
-    """The row for `event` in EVENT_COLUMNS order (seq as given, possibly None)."""
+    """The row for `event` in EVENT_COLUMNS order (seq as given, possibly None).
+
+    `recorded_at` may be given already converted by `stored_time` (one batch shares it).
+    """
+    recorded = (
+        stored_time(recorded_at, dialect_name) if isinstance(recorded_at, datetime) else recorded_at
+    )
     return (
         event.seq,
-        event.id,
+        fast_event_id(event.source, event.source_id),
         event.type.value,
         event.source,
         event.source_id,
         stored_time(event.occurred_at, dialect_name),
-        stored_time(recorded_at, dialect_name),
+        recorded,
         event.lead_id,
         event.account_id,
         event.opportunity_id,

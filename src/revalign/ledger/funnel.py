@@ -37,9 +37,8 @@ def funnel_counts(ledger: SqlLedger) -> FunnelCounts:
         return sa.func.coalesce(sa.func.sum(sa.case((col.is_not(None), 1), else_=0)), 0)
 
     with ledger.reader() as conn:
-        by_stage: dict[str, int] = dict(
-            conn.execute(sa.select(c.stage, sa.func.count()).group_by(c.stage)).tuples().all()
-        )
+        grouped = conn.execute(sa.select(c.stage, sa.func.count()).group_by(c.stage))
+        by_stage = {str(stage): int(n) for stage, n in grouped}
         row = conn.execute(
             sa.select(
                 sa.func.count(),

@@ -18,11 +18,26 @@ from revalign.ledger.codec import json_default
 Row = dict[str, Any]
 
 
+def _state_default(value: Any) -> Any:
+    """Dataclasses shallowly by field (the encoder recurses), then what payloads allow."""
+    names = _FIELDS.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {n: getattr(value, n) for n in names}
+    return json_default(value)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# asdict() deep-copies every nested value; this encoder walks the objects as they are.
+_STATE_ENCODER = json.JSONEncoder(
+    default=_state_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+)
+
+
 def state_json(obj: Any) -> str:
     """The full dataclass as canonical JSON (so later fields are carried without migrations)."""
-    is_instance = dataclasses.is_dataclass(obj) and not isinstance(obj, type)
-    data = dataclasses.asdict(obj) if is_instance else obj
-    return json.dumps(data, default=json_default, sort_keys=True, separators=(",", ":"))
+    return _STATE_ENCODER.encode(obj)
 
 
 def _column_value(value: Any) -> Any:

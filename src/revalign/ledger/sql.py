@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from revalign.core.events import Event
 from revalign.errors import StorageError
 from revalign.ledger import bulk
-from revalign.ledger.codec import event_row, row_event
+from revalign.ledger.codec import event_row, row_event, stored_time
 from revalign.ledger.tables import checkpoints, events
 
 Key = tuple[str, str]
@@ -89,7 +89,8 @@ class LedgerWriter:
         return new
 
     def _append_chunk(self, batch: Sequence[Event], recorded: datetime) -> int:
-        rows = [event_row(e, recorded, self.dialect) for e in batch]
+        stamp = stored_time(recorded, self.dialect)
+        rows = [event_row(e, stamp, self.dialect) for e in batch]
         if self.dialect == "sqlite":
             return bulk.sqlite_insert_new(self.conn, rows)
         return bulk.pg_insert_new(self.conn, rows, self.last_seq())

@@ -11,6 +11,7 @@ from sklearn.metrics import brier_score_loss
 
 from revalign.predictive.features import FeatureSpec
 from revalign.predictive.models import MODEL_KINDS, ModelKind, plain_logistic
+from revalign.predictive.threads import single_threaded
 from revalign.predictive.train import auc, best, fit, split, train, validation_aucs
 
 TEST_SHARE = 0.3
@@ -39,6 +40,7 @@ class Evaluation:
         return asdict(self)
 
 
+@single_threaded
 def evaluate(
     frame: pd.DataFrame, target: str, *, exclude: Mapping[str, str] | None = None
 ) -> Evaluation:
@@ -74,6 +76,7 @@ def evaluate(
     )
 
 
+@single_threaded
 def explain_model(
     frame: pd.DataFrame,
     target: str,

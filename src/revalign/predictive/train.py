@@ -14,6 +14,7 @@ from revalign.errors import InputError
 from revalign.predictive.explain import reference_row
 from revalign.predictive.features import FeatureSpec
 from revalign.predictive.models import MODEL_KINDS, RANDOM_STATE, ModelKind, build
+from revalign.predictive.threads import single_threaded
 from revalign.predictive.trained import TrainedModel
 
 VALIDATION_SHARE = 0.25
@@ -56,6 +57,7 @@ def best(selection: Mapping[str, float]) -> ModelKind:
     return max(MODEL_KINDS, key=lambda kind: (selection[kind], kind == "logistic"))
 
 
+@single_threaded
 def train(
     frame: pd.DataFrame,
     target: str,

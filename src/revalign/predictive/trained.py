@@ -19,6 +19,7 @@ from revalign.predictive.explain import (
 )
 from revalign.predictive.features import FeatureSpec
 from revalign.predictive.models import RANDOM_STATE, ModelKind
+from revalign.predictive.threads import single_threaded
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,13 @@ class TrainedModel:
     train_means: np.ndarray  # mean transformed features, for LR contributions
     selection: dict[str, float] = field(default_factory=dict)  # kind -> validation AUC
 
+    @single_threaded
     def predict_proba(self, rows: pd.DataFrame | list[dict[str, Any]]) -> np.ndarray:
         """P(conversion) for each row (a DataFrame or a list of column → value dicts)."""
         frame = _frame(rows)
         return np.asarray(self.estimator.predict_proba(self.spec.features(frame))[:, 1])
 
+    @single_threaded
     def contributions(self, rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
         """Log-odds contribution of each original column, one row per lead."""
         frame = _frame(rows)
@@ -55,6 +58,7 @@ class TrainedModel:
             raise InputError(f"top_factors explains one lead, got {len(frame)} rows")
         return top(self.contributions(frame).iloc[0], k)
 
+    @single_threaded
     def global_factors(self, frame: pd.DataFrame, k: int = 10) -> list[tuple[str, float]]:
         """Permutation importance on labelled rows: mean AUC lost when a column is shuffled."""
         result = permutation_importance(

@@ -25,7 +25,7 @@ from revalign.ledger.tables import checkpoints, events
 Key = tuple[str, str]
 APPEND_CHUNK = 10_000
 READ_BATCH = 5_000
-_KEY_CHUNK = 400  # keys per IN (...) query: 800 bound parameters, far under SQLite's limit
+_KEY_CHUNK = 900  # ids per IN (...) query, well under SQLite's bound-parameter limit
 
 
 @contextmanager
@@ -59,15 +59,18 @@ class LedgerWriter:
         return int(self.conn.execute(sa.select(sa.func.max(events.c.seq))).scalar() or 0)
 
     def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
-        wanted = list(dict.fromkeys(keys))
+        """The given keys already stored. One `source = ? AND source_id IN (...)` per source
+        and chunk, so the unique index answers (a row-value IN scans the table on SQLite)."""
+        by_source: dict[str, list[str]] = {}
+        for source, source_id in dict.fromkeys(keys):
+            by_source.setdefault(source, []).append(source_id)
         found: set[Key] = set()
-        key_col = sa.tuple_(events.c.source, events.c.source_id)
-        for i in range(0, len(wanted), _KEY_CHUNK):
-            chunk = wanted[i : i + _KEY_CHUNK]
-            rows = self.conn.execute(
-                sa.select(events.c.source, events.c.source_id).where(key_col.in_(chunk))
-            )
-            found.update((r[0], r[1]) for r in rows)
+        for source, ids in by_source.items():
+            for i in range(0, len(ids), _KEY_CHUNK):
+                query = sa.select(events.c.source_id).where(
+                    events.c.source == source, events.c.source_id.in_(ids[i : i + _KEY_CHUNK])
+                )
+                found.update((source, sid) for sid in self.conn.execute(query).scalars())
         return found
 
     def append(self, items: Iterable[Event], recorded_at: datetime | None = None) -> int:

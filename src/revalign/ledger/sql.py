@@ -25,7 +25,6 @@ from revalign.ledger.tables import checkpoints, events
 Key = tuple[str, str]
 APPEND_CHUNK = 10_000
 READ_BATCH = 5_000
-_KEY_CHUNK = 900  # ids per IN (...) query, well under SQLite's bound-parameter limit
 
 
 @contextmanager
@@ -66,11 +65,7 @@ class LedgerWriter:
             by_source.setdefault(source, []).append(source_id)
         found: set[Key] = set()
         for source, ids in by_source.items():
-            for i in range(0, len(ids), _KEY_CHUNK):
-                query = sa.select(events.c.source_id).where(
-                    events.c.source == source, events.c.source_id.in_(ids[i : i + _KEY_CHUNK])
-                )
-                found.update((source, sid) for sid in self.conn.execute(query).scalars())
+            found.update((source, sid) for sid in bulk.stored_source_ids(self.conn, source, ids))
         return found
 
     def append(self, items: Iterable[Event], recorded_at: datetime | None = None) -> int:

@@ -102,6 +102,7 @@ def demo(
     leads: Annotated[int, typer.Option("--leads", min=10, help="How many leads.")] = DEFAULT_LEADS,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same company.")] = DEFAULT_SEED,
     db: DbOption = None,
+    contract: ContractOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated files in this folder.")
     ] = None,
@@ -110,7 +111,7 @@ def demo(
     """Build the demo company (a half year of a B2B SaaS funnel) through the ingest path."""
     from revalign.engine import open_engine
 
-    versioned = resolve_contract(None)
+    versioned = resolve_contract(contract)
     with ExitStack() as stack:
         folder = out or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # the engine's clock is the demo's "today" (period end): no wall clock in the story

@@ -98,3 +98,31 @@ def pg_insert_sequenced(conn: sa.Connection, rows: Sequence[Row]) -> None:
     with raw.cursor() as cur, cur.copy(f"COPY events ({_COLS}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def replace_rows(
+    conn: sa.Connection, table: str, columns: Sequence[str], rows: Sequence[Row], gone: list[str]
+) -> None:
+    """Projection rows (first column the key) replace any stored ones; `gone` keys leave.
+
+    SQLite: DELETE of the gone keys and INSERT OR REPLACE through executemany. PostgreSQL:
+    one DELETE of every key involved, then COPY.
+    """
+    raw = _raw(conn)
+    key, cols = columns[0], ", ".join(columns)
+    if conn.dialect.name == "sqlite":
+        for i in range(0, len(gone), _KEY_CHUNK):
+            chunk = gone[i : i + _KEY_CHUNK]
+            raw.execute(f"DELETE FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))})", chunk)
+        if rows:
+            marks = ", ".join("?" * len(columns))
+            raw.executemany(f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})", rows)
+        return
+    with raw.cursor() as cur:
+        doomed = [r[0] for r in rows] + gone
+        if doomed:
+            cur.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", (doomed,))
+        if rows:
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from revalign.core.decide import evolve
 from revalign.core.events import Event
 from revalign.core.state import FunnelState, LeadState, OpportunityState
+from revalign.ledger import bulk
 from revalign.ledger import tables as t
 from revalign.ledger.rows import Row, account_row, object_row, owner_rows
 from revalign.ledger.sql import READ_BATCH, SqlLedger
@@ -23,23 +24,40 @@ from revalign.ledger.sql import READ_BATCH, SqlLedger
 PROJECTIONS_CHECKPOINT = "projections"
 Evolver = Callable[[FunnelState, Event], None]
 Progress = Callable[[int], None]
-_DELETE_CHUNK = 500
 
 
 def _replace_rows(
-    conn: sa.Connection,
-    table: sa.Table,
-    key: str,
-    rows: Mapping[str, Row],
-    gone: Iterable[str] = (),
+    conn: sa.Connection, table: sa.Table, rows: Mapping[str, Row], gone: Iterable[str] = ()
 ) -> None:
-    """Delete the rows of the given keys, then insert the new versions."""
-    col = table.c[key]
-    doomed = [*rows.keys(), *gone]
-    for i in range(0, len(doomed), _DELETE_CHUNK):
-        conn.execute(table.delete().where(col.in_(doomed[i : i + _DELETE_CHUNK])))
-    if rows:
-        conn.execute(table.insert(), list(rows.values()))
+    """Replace the rows of the given keys (the first column) and delete the `gone` ones."""
+    bulk.replace_rows(conn, table.name, _COLUMNS[table.name], list(rows.values()), list(gone))
+
+
+_COLUMNS = {table.name: tuple(c.name for c in table.columns) for table in t.PROJECTION_TABLES}
+_Members = dict[str, dict[str, Any]]
+
+
+def _index(objects: Mapping[str, Any]) -> _Members:
+    by_account: _Members = {}
+    for key, obj in objects.items():
+        if obj.account_id:
+            by_account.setdefault(obj.account_id, {})[key] = obj
+    return by_account
+
+
+def _reindex(index: _Members, written: Mapping[str, Any], changed: Mapping[str, Any],
+             gone: Iterable[str]) -> None:  # fmt: skip
+    """Move changed and removed objects between the accounts they left and joined."""
+    for key in [*changed, *gone]:
+        old = written.get(key)
+        if old is not None and old.account_id:
+            members = index[old.account_id]
+            del members[key]
+            if not members:
+                del index[old.account_id]
+    for key, obj in changed.items():
+        if obj.account_id:
+            index.setdefault(obj.account_id, {})[key] = obj
 
 
 class Projector:
@@ -50,6 +68,9 @@ class Projector:
         self._opps: dict[str, OpportunityState] = {}
         self._clocks: dict[str, object] = {}
         self._owners: dict[str, Row] = {}
+        # the written leads and opportunities by account, so an account row needs no scan
+        self._account_leads: _Members = {}
+        self._account_opps: _Members = {}
 
     def mark_clean(self, state: FunnelState) -> None:
         """Declare the tables equal to `state` (e.g. after a fold up to the checkpoint)."""
@@ -57,15 +78,19 @@ class Projector:
         self._opps = dict(state.opportunities)
         self._clocks = dict(state.clocks)
         self._owners = owner_rows(state.rep_load, state.capacity)
+        self._account_leads = _index(self._leads)
+        self._account_opps = _index(self._opps)
 
     def write_all(self, conn: sa.Connection, state: FunnelState) -> None:
         for table in t.PROJECTION_TABLES:
             conn.execute(table.delete())
         self._leads, self._opps, self._clocks, self._owners = {}, {}, {}, {}
+        self._account_leads, self._account_opps = {}, {}
         self.flush(conn, state)
 
     def flush(self, conn: sa.Connection, state: FunnelState) -> None:
         """Write what changed since the last flush / mark_clean."""
+        dialect = conn.dialect.name
         leads, lead_gone = _changes(self._leads, state.leads)
         opps, opp_gone = _changes(self._opps, state.opportunities)
         clocks, clock_gone = _changes(self._clocks, state.clocks)
@@ -73,31 +98,27 @@ class Projector:
         dirty_accounts |= _accounts_of(self._opps, opps, opp_gone)
 
         _replace_rows(
-            conn,
-            t.leads,
-            "lead_id",
-            {k: object_row(t.leads, v) for k, v in leads.items()},
-            lead_gone,
+            conn, t.leads, {k: object_row(t.leads, v, dialect) for k, v in leads.items()}, lead_gone
         )
         _replace_rows(
             conn,
             t.opportunities,
-            "opportunity_id",
-            {k: object_row(t.opportunities, v) for k, v in opps.items()},
+            {k: object_row(t.opportunities, v, dialect) for k, v in opps.items()},
             opp_gone,
         )
         _replace_rows(
             conn,
             t.clocks,
-            "clock_id",
-            {k: object_row(t.clocks, v) for k, v in clocks.items()},
+            {k: object_row(t.clocks, v, dialect) for k, v in clocks.items()},
             clock_gone,
         )
+        _reindex(self._account_leads, self._leads, leads, lead_gone)
+        _reindex(self._account_opps, self._opps, opps, opp_gone)
         if dirty_accounts:
-            self._write_accounts(conn, state, dirty_accounts)
+            self._write_accounts(conn, dirty_accounts)
         owners = owner_rows(state.rep_load, state.capacity)
         changed = {k: r for k, r in owners.items() if self._owners.get(k) != r}
-        _replace_rows(conn, t.owners, "owner", changed, self._owners.keys() - owners.keys())
+        _replace_rows(conn, t.owners, changed, self._owners.keys() - owners.keys())
 
         self._leads.update(leads)
         self._opps.update(opps)
@@ -110,20 +131,14 @@ class Projector:
             del self._clocks[k]
         self._owners = owners
 
-    def _write_accounts(self, conn: sa.Connection, state: FunnelState, ids: set[str]) -> None:
-        # Accounts are few next to leads; one pass groups the members of the dirty ones.
-        members: dict[str, list[LeadState]] = {a: [] for a in ids}
-        deals: dict[str, list[OpportunityState]] = {a: [] for a in ids}
-        for lead in state.leads.values():
-            if lead.account_id in members:
-                members[lead.account_id].append(lead)
-        for opp in state.opportunities.values():
-            if opp.account_id in deals:
-                deals[opp.account_id].append(opp)
-        rows = {
-            a: account_row(a, members[a], deals[a]) for a in sorted(ids) if members[a] or deals[a]
-        }
-        _replace_rows(conn, t.accounts, "account_id", rows, sorted(ids - rows.keys()))
+    def _write_accounts(self, conn: sa.Connection, ids: set[str]) -> None:
+        rows = {}
+        for a in sorted(ids):
+            members = self._account_leads.get(a, {})
+            deals = self._account_opps.get(a, {})
+            if members or deals:
+                rows[a] = account_row(a, members.values(), deals.values())
+        _replace_rows(conn, t.accounts, rows, sorted(ids - rows.keys()))
 
 
 def _changes(

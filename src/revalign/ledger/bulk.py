@@ -67,6 +67,26 @@ def stored_source_ids(conn: sa.Connection, source: str, ids: Sequence[str]) -> l
     return found
 
 
+def fetch(conn: sa.Connection, sql: str, params: Sequence[Any]) -> list[Row]:
+    """Rows of one query on the raw driver; `sql` uses ? marks (made %s on PostgreSQL)."""
+    raw = _raw(conn)
+    if conn.dialect.name == "sqlite":
+        return list(raw.execute(sql, params))
+    with raw.cursor() as cur:
+        cur.execute(sql.replace("?", "%s"), params)
+        return list(cur)
+
+
+def execute(conn: sa.Connection, sql: str, params: Sequence[Any]) -> None:
+    """One statement without result rows on the raw driver (? marks, as in `fetch`)."""
+    raw = _raw(conn)
+    if conn.dialect.name == "sqlite":
+        raw.execute(sql, params)
+        return
+    with raw.cursor() as cur:
+        cur.execute(sql.replace("?", "%s"), params)
+
+
 def sqlite_insert_new(conn: sa.Connection, rows: Sequence[Row]) -> int:
     """INSERT OR IGNORE rows without seq (SQLite assigns it in list order); count inserted."""
     cur = _raw(conn).executemany(_SQLITE_IGNORE, [r[1:] for r in rows])

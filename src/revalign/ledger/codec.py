@@ -7,7 +7,7 @@ bulk paths, so a row written by `executemany`/COPY reads back exactly like one w
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -92,6 +92,10 @@ def utc_text(value: datetime) -> str:
 
 
 def parse_utc(value: str | datetime) -> datetime:
+    if type(value) is str:
+        parsed = datetime.fromisoformat(value)
+        # our own text carries +00:00, which parses to the UTC singleton: nothing to convert
+        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).astimezone(UTC)
@@ -164,6 +168,29 @@ def event_row(
 def _plain(payload: Mapping[str, Any]) -> Any:
     """orjson takes dicts only; most payloads already are one."""
     return payload if type(payload) is dict else dict(payload)
+
+
+# What the raw-driver reads select, in `stored_event`'s order.
+READ_COLUMNS = ", ".join(c for c in EVENT_COLUMNS if c != "id")
+
+
+def stored_event(r: Sequence[Any]) -> Event:
+    """An Event from a raw driver row of READ_COLUMNS (no SQLAlchemy type processing)."""
+    return Event(
+        _EVENT_TYPES.get(r[1]) or EventType(r[1]),
+        r[2],
+        r[3],
+        parse_utc(r[4]),
+        r[6],
+        r[7],
+        r[8],
+        orjson.loads(r[9]) if r[9] else {},
+        r[10],
+        r[11],
+        int(r[12]),
+        parse_utc(r[5]),
+        int(r[0]),
+    )
 
 
 def row_event(m: Mapping[Any, Any]) -> Event:

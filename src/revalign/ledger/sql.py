@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from revalign.core.events import Event
 from revalign.errors import StorageError
 from revalign.ledger import bulk
-from revalign.ledger.codec import event_row, row_event, stored_time
-from revalign.ledger.tables import checkpoints, events
+from revalign.ledger.codec import READ_COLUMNS, event_row, row_event, stored_event, stored_time
+from revalign.ledger.tables import events
 
 Key = tuple[str, str]
 APPEND_CHUNK = 10_000
@@ -55,7 +55,7 @@ class LedgerWriter:
         self.dialect = conn.dialect.name
 
     def last_seq(self) -> int:
-        return int(self.conn.execute(sa.select(sa.func.max(events.c.seq))).scalar() or 0)
+        return _last_seq(self.conn)
 
     def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
         """The given keys already stored. One `source = ? AND source_id IN (...)` per source
@@ -110,21 +110,25 @@ class LedgerWriter:
         return _checkpoint(self.conn, name)
 
     def save_checkpoint(self, name: str, seq: int) -> None:
-        self.conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
-        self.conn.execute(checkpoints.insert().values(name=name, seq=seq))
+        bulk.execute(self.conn, "DELETE FROM checkpoints WHERE name = ?", (name,))
+        bulk.execute(self.conn, "INSERT INTO checkpoints (name, seq) VALUES (?, ?)", (name, seq))
 
 
 def _read_page(conn: sa.Connection, after: int, limit: int, until: int | None) -> list[Event]:
-    query = sa.select(events).where(events.c.seq > after)
-    if until is not None:
-        query = query.where(events.c.seq <= until)
-    rows = conn.execute(query.order_by(events.c.seq).limit(limit)).mappings()
-    return [row_event(r) for r in rows]
+    """On the raw driver: Core's per-row mapping and type processing cost 3x the decoding."""
+    bound = "" if until is None else " AND seq <= ?"
+    sql = f"SELECT {READ_COLUMNS} FROM events WHERE seq > ?{bound} ORDER BY seq LIMIT ?"
+    params = (after, limit) if until is None else (after, until, limit)
+    return [stored_event(r) for r in bulk.fetch(conn, sql, params)]
 
 
 def _checkpoint(conn: sa.Connection, name: str) -> int:
-    value = conn.execute(sa.select(checkpoints.c.seq).where(checkpoints.c.name == name)).scalar()
-    return int(value or 0)
+    rows = bulk.fetch(conn, "SELECT seq FROM checkpoints WHERE name = ?", (name,))
+    return int(rows[0][0]) if rows else 0
+
+
+def _last_seq(conn: sa.Connection) -> int:
+    return int(bulk.fetch(conn, "SELECT max(seq) FROM events", ())[0][0] or 0)
 
 
 class SqlLedger:
@@ -204,7 +208,7 @@ class SqlLedger:
 
     def last_seq(self) -> int:
         with self.reader() as conn:
-            return int(conn.execute(sa.select(sa.func.max(events.c.seq))).scalar() or 0)
+            return _last_seq(conn)
 
     def count(self) -> int:
         with self.reader() as conn:

@@ -41,16 +41,13 @@ def _state_default(value: Any) -> Any:
         known = _fields(type(value))
     if known is not None:
         names, read = known
-        return dict(zip(names, read(value), strict=True))
+        return dict(zip(names, read(value)))  # noqa: B905 (same length by construction)
     return json_default(value)
 
 
-_STATE_OPTIONS = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_NON_STR_KEYS
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-)
+# orjson writes datetimes as isoformat() does (state times are UTC; only offsets with
+# seconds, e.g. historic local mean time, would differ), 4x faster than a callback each.
+_STATE_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 # the fallback for what orjson refuses (ints past 64 bits, lone surrogates)
@@ -62,8 +59,8 @@ _STATE_ENCODER = json.JSONEncoder(
 def state_json(obj: Any) -> str:
     """The full dataclass as canonical JSON (sorted keys, compact), nested dataclasses too.
 
-    orjson with every dataclass and datetime routed through `_state_default` gives the same
-    text as the stdlib encoder below, 4-5x faster.
+    orjson with every dataclass routed through `_state_default` gives the same text as the
+    stdlib encoder below, 4-5x faster.
     """
     try:
         return orjson.dumps(obj, default=_state_default, option=_STATE_OPTIONS).decode()
@@ -71,14 +68,16 @@ def state_json(obj: Any) -> str:
         return _STATE_ENCODER.encode(obj)
 
 
-def _column_value(value: Any) -> Any:
+def _column_value(value: Any, is_utc: bool, dialect: str) -> Any:
+    if isinstance(value, datetime):
+        return stored_time(value, dialect) if is_utc else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
+    if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Mapping | list | tuple | set):
+    if isinstance(value, dict | list | tuple | set | frozenset | Mapping):
         return None  # structured fields live in `data`
     return value
 
@@ -114,11 +113,7 @@ def object_row(table: sa.Table, obj: Any, dialect: str = "sqlite") -> Row:
     row: list[Any] = []
     for name, is_utc in zip(names, utc, strict=True):
         value = None if name is None else getattr(obj, name, None)
-        if type(value) not in _PLAIN:
-            value = _column_value(value)
-            if is_utc and isinstance(value, datetime):
-                value = stored_time(value, dialect)
-        row.append(value)
+        row.append(value if type(value) in _PLAIN else _column_value(value, is_utc, dialect))
     if data_at >= 0:
         row[data_at] = state_json(obj)
     return tuple(row)

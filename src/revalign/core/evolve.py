@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from sys import intern
 from typing import Any
 
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
+from revalign.core.scoring import ScorePart
 from revalign.core.stagefold import apply_stage, with_changes
 from revalign.core.state import (
     Breach,
@@ -49,6 +51,11 @@ _LEAD_FIELDS = [
     "campaign",
     "account_id",
 ]
+# Lead fields with few distinct values (shared by an account, a channel, a market): one
+# string object each, not one per lead (payloads come back from JSON as fresh strings).
+_SHARED_FIELDS = frozenset(
+    {"title", "company", "domain", "industry", "country", "source", "campaign", "account_id"}
+)
 UNDOABLE = frozenset(
     {
         *STAGE_OF,
@@ -70,6 +77,28 @@ def evolve(state: FunnelState, event: Event) -> None:
     handler = _HANDLERS.get(event.type)
     if handler is not None:
         handler(state, event)
+
+
+def shared(value: Any) -> Any:
+    """`value`, interned when it is a string: for the repeated values the state holds."""
+    return intern(value) if type(value) is str else value
+
+
+def _lead_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: shared(v) if k in _SHARED_FIELDS else v for k, v in values.items()}
+
+
+def _score_parts(parts: Any) -> tuple[ScorePart, ...]:
+    """score.changed's part dicts as ScoreParts (a third of a dict; `part["points"]` works)."""
+    out = []
+    for p in parts or ():
+        if isinstance(p, ScorePart):
+            out.append(p)
+        elif isinstance(p, Mapping):
+            out.append(
+                ScorePart(shared(p.get("rule")), p.get("points", 0.0), shared(p.get("detail")))
+            )
+    return tuple(out)
 
 
 def put_lead(state: FunnelState, before: LeadState | None, after: LeadState) -> None:
@@ -123,9 +152,9 @@ def _captured(state: FunnelState, event: Event) -> None:
         return
     p = event.payload
     before = state.leads.get(event.lead_id)
-    fields = {k: p[k] for k in _LEAD_FIELDS if p.get(k) is not None}
+    fields = _lead_fields({k: p[k] for k in _LEAD_FIELDS if p.get(k) is not None})
     if event.account_id:
-        fields.setdefault("account_id", event.account_id)
+        fields.setdefault("account_id", shared(event.account_id))
     if before is not None:  # captured again (another source): merge, keep the funnel
         attributes = {**before.attributes, **(p.get("attributes") or {})}
         state.leads[before.lead_id] = with_changes(
@@ -148,7 +177,7 @@ def _updated(state: FunnelState, event: Event) -> None:
     if lead is None:
         return
     changes: Mapping[str, Any] = event.payload.get("changes") or {}
-    known = {k: v for k, v in changes.items() if k in _LEAD_FIELDS}
+    known = _lead_fields({k: v for k, v in changes.items() if k in _LEAD_FIELDS})
     extra = {k: v for k, v in changes.items() if k not in _LEAD_FIELDS and k != "attributes"}
     attributes = {**lead.attributes, **(changes.get("attributes") or {}), **extra}
     if known.get("email") is None:
@@ -160,7 +189,7 @@ def _marketing_touch(state: FunnelState, event: Event) -> None:
     lead = state.leads.get(event.lead_id or "")
     if lead is None:
         return
-    kind = str(event.payload.get("kind", ""))
+    kind = intern(str(event.payload.get("kind", "")))
     signals = (*lead.signals, Signal(kind, event.occurred_at))
     if len(signals) > SIGNALS_MAX:
         signals = signals[-SIGNALS_MAX:]
@@ -191,7 +220,7 @@ def _score_changed(state: FunnelState, event: Event) -> None:
     state.leads[lead.lead_id] = with_changes(
         lead,
         score=float(p.get("score", 0.0)),
-        score_parts=tuple(p.get("parts") or ()),
+        score_parts=_score_parts(p.get("parts")),
         fit_score=float(fit) if fit is not None else None,
         signals=drop_oldest(lead.signals, p["prune"]) if p.get("prune") else lead.signals,
         fit_version=event.contract_version,
@@ -205,7 +234,8 @@ def _assigned(state: FunnelState, event: Event) -> None:
         return
     p = event.payload
     team = p.get("team") or lead.team
-    after = with_changes(lead, owner=str(p.get("owner")), team=team, assigned_at=event.occurred_at)
+    owner, team = intern(str(p.get("owner"))), shared(team)
+    after = with_changes(lead, owner=owner, team=team, assigned_at=event.occurred_at)
     put_lead(state, lead, after)
     if p.get("method") == "round_robin" and team:
         state.rr_cursor[team] = state.rr_cursor.get(team, 0) + 1
@@ -216,7 +246,7 @@ def _rep_touch(state: FunnelState, event: Event) -> None:
     if lead is None:
         return
     p, at = event.payload, event.occurred_at
-    touch = Touch(str(p.get("kind", "")), str(p.get("by", "")), at)
+    touch = Touch(intern(str(p.get("kind", ""))), intern(str(p.get("by", ""))), at)
     first = lead.first_contact_at
     state.leads[lead.lead_id] = with_changes(
         lead,
@@ -300,10 +330,10 @@ def _clock_started(state: FunnelState, event: Event) -> None:
     due = p.get("due_at")
     clock = Clock(
         clock_id=clock_id,
-        sla=str(p.get("sla")),
+        sla=intern(str(p.get("sla"))),
         lead_id=event.lead_id,
-        owner=str(p.get("owner")),
-        owner_side=str(p.get("owner_side")),
+        owner=intern(str(p.get("owner"))),
+        owner_side=intern(str(p.get("owner_side"))),
         started_at=event.occurred_at,
         due_at=due if isinstance(due, datetime) else datetime.fromisoformat(str(due)),
     )
@@ -333,9 +363,9 @@ def _breached(state: FunnelState, event: Event) -> None:
         state.clocks[clock_id] = replace(clock, breached=True)
     breach = Breach(
         clock_id,
-        str(p.get("sla")),
-        str(p.get("owner")),
-        str(p.get("owner_side")),
+        intern(str(p.get("sla"))),
+        intern(str(p.get("owner"))),
+        intern(str(p.get("owner_side"))),
         event.occurred_at,
     )
     state.breaches[clock_id] = breach

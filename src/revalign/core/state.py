@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from revalign.core.scoring import ScorePart
 
 
 class Stage(StrEnum):
@@ -77,7 +80,8 @@ class LeadState:
     stage: Stage = Stage.LEAD
     stage_at: datetime | None = None
     score: float = 0.0
-    score_parts: tuple[dict[str, Any], ...] = ()
+    # (rule, points, detail) named tuples; `part["points"]` reads as on score.changed's dicts
+    score_parts: tuple[ScorePart, ...] = ()
     signals: tuple[Signal, ...] = ()
     unsubscribed: bool = False
     high_intent: bool = False

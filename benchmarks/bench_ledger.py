@@ -21,10 +21,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from revalign.contract.loader import default_contract
+from revalign.core import decide as core
 from revalign.core.events import Event, EventType
 from revalign.engine import Engine
 from revalign.ledger import open_ledger
@@ -134,16 +136,31 @@ def bench_ledger(url: str, events: list[Event]) -> tuple[float, float]:
     return first, again
 
 
-def bench_engine(url: str, events: list[Event], null_core: bool) -> float:
+def bench_engine(url: str, events: list[Event], null_core: bool) -> tuple[float, float]:
+    """Seconds of `Engine.submit`, and of them the seconds spent inside decide + evolve."""
     led = open_ledger(url)
     contract = default_contract()
+    in_core = [0.0]
+
+    def clocked(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                in_core[0] += time.perf_counter() - start
+
+        return run
+
     if null_core:
         engine = Engine(led, contract, lambda: T0, decider=lambda *_: [], evolver=lambda *_: None)
     else:
-        engine = Engine(led, contract, lambda: T0)
+        engine = Engine(
+            led, contract, lambda: T0, decider=clocked(core.decide), evolver=clocked(core.evolve)
+        )
     seconds = timed(lambda: engine.submit(events))
     led.close()
-    return seconds
+    return seconds, in_core[0]
 
 
 def pg_schema() -> tuple[str, Callable[[], None]] | None:
@@ -201,15 +218,27 @@ def main() -> None:
                 ]
             finally:
                 drop()
+        split = ""
         if not args.no_engine:
             for label, null in (("no-op core", True), ("real core", False)):
-                seconds = bench_engine(f"sqlite:///{root / f'engine{null}.db'}", events, null)
+                url = f"sqlite:///{root / f'engine{null}.db'}"
+                seconds, in_core = bench_engine(url, events, null)
                 results.append((f"SQLite Engine.submit, {label}", seconds))
+            stored = open_ledger(url)
+            written = stored.last_seq()
+            stored.close()
+            split = (
+                f"real core: {in_core:.2f} s in decide + evolve, {seconds - in_core:.2f} s shell"
+                f" ({(seconds - in_core) / seconds:.0%}); {written:,} events stored"
+                f" ({written - n:,} derived)"
+            )
     print(f"\nledger benchmark, {n:,} events")
     print(f"{'operation':<40} {'seconds':>8} {'events/s':>10}")
     for label, seconds in results:
         print(f"{label:<40} {seconds:>8.2f} {n / seconds:>10,.0f}")
     print(f"\nSqlLedger.append / raw executemany on SQLite: {first / raw:.2f}x (target <= 2x)")
+    if split:
+        print(split)
 
 
 if __name__ == "__main__":

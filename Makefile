@@ -32,6 +32,7 @@ test: lint
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,spark,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

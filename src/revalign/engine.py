@@ -20,7 +20,6 @@ any point loses and duplicates nothing, and a new Engine resumes from the checkp
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from revalign.errors import InputError
 from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
 from revalign.ledger.bulk import Row
 from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
-from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into
+from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into, gc_paused
 
 ENGINE_CHECKPOINT = "engine"
 BATCH_SIZE = 10_000  # source events per transaction: fewer checkpoint/flush rounds
@@ -80,21 +79,6 @@ def _require_aware(events: Sequence[Event]) -> None:
     for e in events:
         if e.occurred_at.tzinfo is None:
             raise InputError(f"event {e.source}/{e.source_id}: occurred_at has no time zone")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic GC during a batch: the state is ~10^6 long-lived acyclic objects, and each
-    collection re-scans them (a quarter of a batch's CPU). Cycles made meanwhile are collected
-    after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class Engine:
@@ -186,7 +170,7 @@ class Engine:
     def _batch(self) -> Iterator[tuple[LedgerWriter, FunnelState]]:
         """A write transaction with the state at the checkpoint; on failure, forget the state."""
         try:
-            with _gc_paused(), self.ledger.writer() as w:
+            with gc_paused(), self.ledger.writer() as w:
                 if self._state is None or w.checkpoint(ENGINE_CHECKPOINT) != self._state_seq:
                     self._load(w)
                 assert self._state is not None

@@ -7,7 +7,9 @@ the last write, found by object identity: state objects are frozen and replaced 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +174,21 @@ def _accounts_of(
 PageReader = Callable[[int, int, int | None], list[Event]]
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic GC meanwhile: the state is ~10^6 long-lived acyclic objects and every
+    collection re-scans them (a quarter of an engine batch's CPU). Cycles made meanwhile are
+    collected after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def fold_into(
     state: FunnelState,
     read_page: PageReader,
@@ -183,14 +200,17 @@ def fold_into(
 ) -> int:
     """Apply the events after `after_seq` up to `until_seq` to `state`, in seq order."""
     after, done = after_seq, 0
-    while page := read_page(after, READ_BATCH, until_seq):
-        for event in page:
-            evolver(state, event)
+    while True:
+        with gc_paused():
+            page = read_page(after, READ_BATCH, until_seq)
+            for event in page:
+                evolver(state, event)
+        if not page:
+            return done
         after = page[-1].seq or after
         done += len(page)
         if progress is not None:
             progress(len(page))
-    return done
 
 
 def _ledger_pages(ledger: SqlLedger) -> PageReader:

@@ -143,7 +143,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--touches", type=int, default=2_000_000)
+    parser.add_argument("--full", action="store_true", help="1M leads / 10M touches")
     args = parser.parse_args(argv)
+    if args.full:
+        args.leads, args.touches = 1_000_000, 10_000_000
 
     t0 = time.perf_counter()
     frames = synthetic_frames(args.leads, 0, seed=5)

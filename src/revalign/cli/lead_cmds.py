@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from revalign import services
@@ -220,7 +221,7 @@ def replay(other: Annotated[Path, typer.Option("--contract", help="The contract 
         if isinstance(value, dict):
             for sub in value:
                 row = [result[part][key][sub] for part in ("recorded", "replayed", "diff")]
-                table.add_row(f"{key}[{sub}]", *(f"{v:g}" for v in row))
+                table.add_row(escape(f"{key}[{sub}]"), *(f"{v:g}" for v in row))  # not markup
         else:
             row = [result[part][key] for part in ("recorded", "replayed", "diff")]
             table.add_row(key, *(f"{v:g}" for v in row))

@@ -180,7 +180,9 @@ def fit_parts(lead: LeadState, model: ContractLike) -> tuple[ScorePart, ...]:
     )
 
 
-@lru_cache(maxsize=65536)  # keyed on the fields fit reads, so a lead is fitted once per change
+# Keyed on the fields fit reads, so a lead is fitted once per change. Bounded at ~1 kB an
+# entry: 16k (~16 MB) holds the leads active at once; a miss costs ~15 µs of fitting again.
+@lru_cache(maxsize=16384)
 def _fit_parts(
     model: ScoringModel,
     email_domain: str | None,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from revalign.core.state import Clock, FunnelState, LeadState, OpportunityState, Stage
 from revalign.ledger import SqlLedger
 from revalign.ledger.projections import Projector
-from revalign.ledger.rows import state_json
+from revalign.ledger.rows import _STATE_ENCODER, state_json
 from test_ledger_support import T0, ledger, ledger_url, projection_rows  # noqa: F401
 
 
@@ -73,3 +74,18 @@ def test_state_json_carries_every_field_canonically() -> None:
     assert '"attributes":{"a":[1,2],"b":1}' in text and '"score":12.5' in text
     assert '"created_at":"2026-11-02T09:00:00+00:00"' in text and '"stage":"lead"' in text
     assert state_json(replace(a)) == text
+
+
+class Part(NamedTuple):
+    rule: str
+    points: float
+
+
+def test_state_json_matches_the_stdlib_encoder_for_odd_values() -> None:
+    """orjson is a speed-up only: named tuples, Decimal, sets and dates give json's text."""
+    odd = {"part": Part("fit", 5.0), "amount": Decimal("12.50"), "tags": {"b", "a"}}
+    a = lead(1, attributes=odd, reengage_on=T0.date(), stage_at=T0 + timedelta(microseconds=7))
+    text = state_json(a)
+    assert text == _STATE_ENCODER.encode(a)
+    assert '"part":["fit",5.0]' in text and '"amount":"12.50"' in text
+    assert '"tags":["a","b"]' in text and '"reengage_on":"2026-11-02"' in text

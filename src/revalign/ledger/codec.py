@@ -49,6 +49,8 @@ def json_default(value: Any) -> Any:
         return value.value
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
+    if isinstance(value, tuple):
+        return list(value)  # named tuples: orjson hands tuple subclasses here, json lists them
     return str(value)
 
 

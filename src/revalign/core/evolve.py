@@ -34,6 +34,7 @@ from revalign.core.state import (
     Undo,
 )
 
+_new_tuple = tuple.__new__  # ScorePart(...) without its generated __new__: half the cost
 UNDO_KEEP = 256  # before-images kept: the refusal follows its fact within a few events
 # A memory guard only: scoring's pruning (carried by score.changed) keeps lists far shorter.
 SIGNALS_MAX = 512
@@ -90,14 +91,18 @@ def _lead_fields(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _score_parts(parts: Any) -> tuple[ScorePart, ...]:
     """score.changed's part dicts as ScoreParts (a third of a dict; `part["points"]` works)."""
-    out = []
+    out: list[ScorePart] = []
+    add = out.append
     for p in parts or ():
-        if isinstance(p, ScorePart):
-            out.append(p)
+        if type(p) is dict:  # the usual case, kept fast: the fold runs this on every rescoring
+            rule, detail = p.get("rule"), p.get("detail")
+            rule = intern(rule) if type(rule) is str else rule
+            detail = intern(detail) if type(detail) is str else detail
+            add(_new_tuple(ScorePart, (rule, p.get("points", 0.0), detail)))
+        elif isinstance(p, ScorePart):
+            add(p)
         elif isinstance(p, Mapping):
-            out.append(
-                ScorePart(shared(p.get("rule")), p.get("points", 0.0), shared(p.get("detail")))
-            )
+            add(ScorePart(shared(p.get("rule")), p.get("points", 0.0), shared(p.get("detail"))))
     return tuple(out)
 
 

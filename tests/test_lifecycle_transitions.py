@@ -198,7 +198,7 @@ ILLEGAL = [
             opportunity_id="O-L1",
         ),
         "'bad luck' is not a lost reason in the contract; use one of: no_budget, competitor, "
-        "timing, no_decision, price, product_fit",
+        "timing, no_decision, price, product_fit, not_recorded",
     ),
     (
         "touch an unknown lead",

@@ -279,29 +279,33 @@ def behaviour_parts(
     rules = model.behaviour
     decay = model.decay
     exp = math.exp
-    sums: dict[str, float] = {}  # kind -> decayed sum
-    counts: dict[str, int] = {}
+    # kind -> [decayed sum, count, points, -rate]: one dict lookup per signal of a seen kind
+    acc: dict[str, list[Any]] = {}
     for signal in signals:  # the hot loop of every rescoring: keep it flat
         kind = signal.kind
-        entry = decay.get(kind)
-        if entry is None:
+        slot = acc.get(kind)
+        if slot is None:
+            entry = decay.get(kind)
+            if entry is None:
+                continue
+            age = (at - signal.at).total_seconds()
+            if age < 0:
+                continue
+            # points * exp(-rate * age), the same float as from the rule's fields
+            acc[kind] = [entry[0] * exp(entry[1] * age), 1, entry[0], entry[1]]
             continue
         age = (at - signal.at).total_seconds()
         if age < 0:
             continue
-        # points * exp(-rate * age), the same float as from the rule's fields
-        if kind in sums:
-            sums[kind] += entry[0] * exp(entry[1] * age)
-            counts[kind] += 1
-        else:
-            sums[kind] = entry[0] * exp(entry[1] * age)
-            counts[kind] = 1
+        slot[0] += slot[2] * exp(slot[3] * age)  # added in signal order, as always
+        slot[1] += 1
     parts: list[ScorePart] = []
-    if sums:
+    if acc:
         for kind, rule in rules.items():  # contract order, so explanations are stable
-            decayed = sums.get(kind)
-            if decayed is None:
+            slot = acc.get(kind)
+            if slot is None:
                 continue
+            decayed = slot[0]
             cap = rule.cap
             capped = cap is not None and not -cap <= decayed <= cap
             cents = round(
@@ -309,7 +313,7 @@ def behaviour_parts(
             )
             if cents:
                 parts.append(
-                    ScorePart(rule.rule, cents / 100, behaviour_detail(rule, counts[kind], capped))
+                    ScorePart(rule.rule, cents / 100, behaviour_detail(rule, slot[1], capped))
                 )
     if unsubscribed and model.unsubscribe_points:
         parts.append(unsubscribe_part(model))

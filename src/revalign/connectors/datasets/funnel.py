@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from revalign.connectors.datasets.common import dataset_email
 from revalign.contract.schema import Contract
 from revalign.core.events import Event, EventType
 from revalign.core.qualification import FRAMEWORK_FIELDS
@@ -49,6 +50,30 @@ def unrecorded_lost_reason(contract: Contract) -> str:
         if code in allowed:
             return code
     return allowed[0]
+
+
+def captured(
+    source: str,
+    dataset: str,
+    record: str,
+    lead_id: str,
+    at: datetime,
+    channel: str,
+    attributes: dict[str, Any],
+) -> Event:
+    """lead.captured for a dataset record: a placeholder email, its channel and attributes."""
+    return Event(
+        type=EventType.LEAD_CAPTURED,
+        source=source,
+        source_id=f"lead:{record}",
+        occurred_at=at,
+        lead_id=lead_id,
+        payload={
+            "email": dataset_email(dataset, record),
+            "source": channel,
+            "attributes": attributes,
+        },
+    )
 
 
 def mql(source: str, record: str, lead_id: str, at: datetime) -> Event:

@@ -21,7 +21,6 @@ from revalign.connectors.datasets import funnel
 from revalign.connectors.datasets.common import (
     UNKNOWN_CHANNEL,
     Rejected,
-    dataset_email,
     guarded,
     locate,
     money,
@@ -88,18 +87,7 @@ def _record(
     page = text(row.get("landing_page_id"))
     attributes = {"landing_page_id": page} if page else {}
     out = [
-        Event(
-            type=EventType.LEAD_CAPTURED,
-            source=SOURCE,
-            source_id=f"lead:{mql_id}",
-            occurred_at=at,
-            lead_id=lead,
-            payload={
-                "email": dataset_email(NAME, mql_id),
-                "source": origin,
-                "attributes": attributes,
-            },
-        ),
+        funnel.captured(SOURCE, NAME, mql_id, lead, at, origin, attributes),
         Event(
             type=EventType.MARKETING_TOUCH,
             source=SOURCE,

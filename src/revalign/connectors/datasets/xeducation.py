@@ -20,7 +20,6 @@ from revalign.connectors.datasets import funnel
 from revalign.connectors.datasets.common import (
     UNKNOWN_CHANNEL,
     Rejected,
-    dataset_email,
     guarded,
     locate,
     read_csv,
@@ -28,7 +27,7 @@ from revalign.connectors.datasets.common import (
     text,
 )
 from revalign.contract.schema import Contract
-from revalign.core.events import Event, EventType
+from revalign.core.events import Event
 from revalign.errors import InputError
 
 NAME = "xeducation"
@@ -89,20 +88,9 @@ def _record(number: str, row: dict[str, Any], framework: str) -> list[Event]:
         "time_on_site": _number(row.get("Total Time Spent on Website")),
         "prospect_id": text(row.get("Prospect ID")),
     }
-    out = [
-        Event(
-            type=EventType.LEAD_CAPTURED,
-            source=SOURCE,
-            source_id=f"lead:{number}",
-            occurred_at=NOMINAL_TIME,
-            lead_id=lead,
-            payload={
-                "email": dataset_email(NAME, number),
-                "source": channel(row.get("Lead Source")),
-                "attributes": {k: v for k, v in attributes.items() if v is not None},
-            },
-        )
-    ]
+    kept = {k: v for k, v in attributes.items() if v is not None}
+    source_channel = channel(row.get("Lead Source"))
+    out = [funnel.captured(SOURCE, NAME, number, lead, NOMINAL_TIME, source_channel, kept)]
     converted = row.get(TARGET)
     if converted not in (0, 1):
         raise InputError(f"lead {number}: Converted must be 0 or 1, not {converted!r}")

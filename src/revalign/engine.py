@@ -274,15 +274,19 @@ class Engine:
         """Evolve and decide stored events; what they cause goes after the ledger's end."""
         recorded, now = self._recording(), self._clock()
         seq = w.last_seq()
-        rows: list[Row] = []
-        placed: set[tuple[str, str]] = set()
+        caused_by: list[Event] = []
         for event in page:
             self._evolve(state, event)
-            for caused in self._decide(state, event, self.contract, now):
-                if caused.key not in placed:
-                    placed.add(caused.key)
-                    seq += 1
-                    rows.append(self._stamp(caused, seq, recorded)[1])
+            caused_by.extend(self._decide(state, event, self.contract, now))
+        # What a page causes is folded only when read back, so a later page may decide the
+        # same consequence again (two breaches -> one escalation): keep each key once.
+        placed = w.existing_keys(e.key for e in caused_by) if caused_by else set()
+        rows: list[Row] = []
+        for caused in caused_by:
+            if caused.key not in placed:
+                placed.add(caused.key)
+                seq += 1
+                rows.append(self._stamp(caused, seq, recorded)[1])
         return rows
 
 

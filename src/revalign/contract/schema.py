@@ -226,6 +226,14 @@ class Routing(_Model):
     fallback_team: str
 
 
+class ForecastDue(_Model):
+    """When the weekly forecast is owed (local time of each owner) and who owes it."""
+
+    day: Weekday = "fri"
+    at: time = time(17, 0)
+    owners: Literal["managers", "reps", "none"] = "managers"  # of the sales teams
+
+
 class Slas(_Model):
     route_minutes: float = Field(gt=0)
     sal_review_hours: float = Field(gt=0)  # business hours of the reviewing team
@@ -239,6 +247,10 @@ class Slas(_Model):
     sal_acceptance_min: float = Field(ge=0, le=1)
     pipeline_coverage_min: float = Field(gt=0)
     pipeline_coverage_max: float = Field(gt=0)
+    warn_at: float = Field(default=0.75, gt=0, lt=1)  # sla.warned at this share of the time
+    mql_to_sql_days: int = Field(default=30, ge=0)  # a month's MQL cohort is judged this late
+    quality_min_mqls: int = Field(default=10, ge=1)  # per campaign / channel judgement
+    forecast: ForecastDue = ForecastDue()
 
     @field_validator("mql_to_sql_bad")
     @classmethod

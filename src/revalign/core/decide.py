@@ -16,13 +16,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from revalign.contract.schema import VersionedContract
-from revalign.core import calendar_port, sla
+from revalign.core import calendar_port, sla, sla_checks
 from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
 from revalign.core.evolve import UNDOABLE, evolve
 from revalign.core.lifecycle import check
 from revalign.core.rescore import high_intent, rescore
 from revalign.core.routing import route
+from revalign.core.sla_catalog import SLAS
 from revalign.core.state import Breach, Clock, FunnelState, LeadState
 from revalign.errors import UserError
 
@@ -101,11 +102,13 @@ def _on_mql(state: FunnelState, event: Event, contract: VersionedContract) -> li
     team = c.team(a.team)
     reviewer = team.manager or team.id
     review_due = calendar_port.for_team(c, team.id).add_business_hours(at, c.slas.sal_review_hours)
+    hours = c.slas.sal_review_hours
     return [
         route_start,
         assigned,
         *sla.stop(event, route_clock, contract, at, 0),
-        sla.start(event, contract, "sal_review", reviewer, sla.SIDE_SALES, review_due, 1),
+        sla.start(event, contract, "sal_review", reviewer, sla.SIDE_SALES, review_due, 1, hours),
+        *sla_checks.data_quality(event, lead, contract),
     ]
 
 
@@ -114,12 +117,12 @@ def _on_accept(state: FunnelState, event: Event, contract: VersionedContract) ->
     if lead is None or lead.owner is None:
         return []
     c, at = contract.contract, event.occurred_at
-    out = sla.stop_open(event, state, contract, "sal_review", 0)
+    out = sla.stop_open(event, state, contract)
     high = lead.high_intent or high_intent(lead, contract, at)
     hours = c.slas.first_contact_high_intent_hours if high else c.slas.first_contact_standard_hours
     name = "first_contact_high_intent" if high else "first_contact_standard"
     due = calendar_port.for_rep(c, lead.owner).add_business_hours(at, hours)
-    out.append(sla.start(event, contract, name, lead.owner, sla.SIDE_SALES, due, 0))
+    out.append(sla.start(event, contract, name, lead.owner, sla.SIDE_SALES, due, 0, hours))
     disposition_due = at + timedelta(days=c.slas.disposition_days)
     out.append(
         sla.start(event, contract, "disposition", lead.owner, sla.SIDE_SALES, disposition_due, 1)
@@ -127,11 +130,9 @@ def _on_accept(state: FunnelState, event: Event, contract: VersionedContract) ->
     return out
 
 
-def _stopper(prefix: str) -> Decider:
-    def stop_clocks(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
-        return sla.stop_open(event, state, contract, prefix, 0)
-
-    return stop_clocks
+def _stop(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
+    """Stop the lead's clocks that the SLA catalog says this event stops."""
+    return sla.stop_open(event, state, contract)
 
 
 def _on_close(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
@@ -139,10 +140,11 @@ def _on_close(state: FunnelState, event: Event, contract: VersionedContract) -> 
     lead: LeadState | None = state.leads.get(opp.lead_id or "") if opp else None
     if lead is None:
         return []
-    out: list[Event] = []
-    for i, clock in enumerate(sla.open_clocks(state, lead.lead_id)):
-        out.extend(sla.stop(event, clock, contract, event.occurred_at, i))
-    return out
+    return sla.stop_open(event, state, contract, lead.lead_id)
+
+
+def _on_capacity(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
+    return sla_checks.capacity_notice(state, event, contract)
 
 
 def _on_breach(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
@@ -154,19 +156,15 @@ def _on_breach(state: FunnelState, event: Event, contract: VersionedContract) ->
     return escalations(state, contract, [b], in_state=True)
 
 
-_stop_all = _stopper("")
 _DECIDERS: Mapping[EventType, Decider] = {
+    # every event that stops some SLA (see core.sla_catalog) stops the lead's clocks
+    **{t: _stop for spec in SLAS for t in spec.stops_on},
     EventType.LEAD_CAPTURED: _rescore,
     EventType.LEAD_UPDATED: _rescore,
     EventType.MARKETING_TOUCH: _rescore,
     EventType.MQL_REACHED: _on_mql,
     EventType.SAL_ACCEPTED: _on_accept,
-    EventType.SAL_REJECTED: _stop_all,
-    EventType.SQL_QUALIFIED: _stopper("disposition"),
-    EventType.DISQUALIFIED: _stop_all,
-    EventType.RECYCLED: _stop_all,
-    EventType.REP_TOUCH: _stopper("first_contact"),
-    EventType.OPPORTUNITY_CREATED: _stopper("disposition"),
+    EventType.CAPACITY_NOTICE: _on_capacity,
     EventType.OPPORTUNITY_WON: _on_close,
     EventType.OPPORTUNITY_LOST: _on_close,
     EventType.SLA_BREACHED: _on_breach,

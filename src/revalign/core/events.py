@@ -48,6 +48,7 @@ class EventType(StrEnum):
     SLA_CLOCK_STARTED = "sla.clock_started"
     SLA_CLOCK_STOPPED = "sla.clock_stopped"
     SLA_BREACHED = "sla.breached"
+    SLA_WARNED = "sla.warned"
     ESCALATED = "sla.escalated"
     # An input fact the core refused (e.g. "won" for a lead with no opportunity): kept, not lost.
     EVENT_REJECTED = "engine.rejected"

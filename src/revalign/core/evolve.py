@@ -19,6 +19,7 @@ from typing import Any
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
 from revalign.core.scoring import ScorePart
+from revalign.core.sla_fold import track
 from revalign.core.stagefold import apply_stage, with_changes
 from revalign.core.state import (
     Breach,
@@ -109,6 +110,7 @@ def _score_parts(parts: Any) -> tuple[ScorePart, ...]:
 def put_lead(state: FunnelState, before: LeadState | None, after: LeadState) -> None:
     """Store `after` and move the rep load when the owner or openness changed."""
     state.leads[after.lead_id] = after
+    track(state, before, after)
     old = before.owner if before is not None and before.stage in OPEN_STAGES else None
     new = after.owner if after.stage in OPEN_STAGES else None
     if old != new:
@@ -139,6 +141,7 @@ def _rejected(state: FunnelState, event: Event) -> None:
     if undo is None:
         return
     if undo.lead_id:
+        track(state, state.leads.get(undo.lead_id), undo.lead)
         if undo.lead is None:
             state.leads.pop(undo.lead_id, None)
         else:
@@ -162,11 +165,13 @@ def _captured(state: FunnelState, event: Event) -> None:
         fields.setdefault("account_id", shared(event.account_id))
     if before is not None:  # captured again (another source): merge, keep the funnel
         attributes = {**before.attributes, **(p.get("attributes") or {})}
-        state.leads[before.lead_id] = with_changes(
-            before, **fields, attributes=attributes, fit_score=None
-        )
+        after = with_changes(before, **fields, attributes=attributes, fit_score=None)
+        state.leads[before.lead_id] = after
+        track(state, before, after)
         return
     fields.setdefault("email", "")
+    if state.first_fact_at is None or event.occurred_at < state.first_fact_at:
+        state.first_fact_at = event.occurred_at  # where the period SLAs begin
     state.leads[event.lead_id] = LeadState(
         lead_id=event.lead_id,
         created_at=event.occurred_at,
@@ -187,7 +192,9 @@ def _updated(state: FunnelState, event: Event) -> None:
     attributes = {**lead.attributes, **(changes.get("attributes") or {}), **extra}
     if known.get("email") is None:
         known.pop("email", None)
-    state.leads[lead.lead_id] = with_changes(lead, **known, attributes=attributes, fit_score=None)
+    after = with_changes(lead, **known, attributes=attributes, fit_score=None)
+    state.leads[lead.lead_id] = after
+    track(state, lead, after)
 
 
 def _marketing_touch(state: FunnelState, event: Event) -> None:
@@ -340,7 +347,8 @@ def _clock_started(state: FunnelState, event: Event) -> None:
         owner=intern(str(p.get("owner"))),
         owner_side=intern(str(p.get("owner_side"))),
         started_at=event.occurred_at,
-        due_at=due if isinstance(due, datetime) else datetime.fromisoformat(str(due)),
+        due_at=_moment(due),
+        warn_at=_moment(p["warn_at"]) if p.get("warn_at") else None,
     )
     state.clocks[clock_id] = clock
     state.open_clock_ids.add(clock_id)
@@ -376,6 +384,26 @@ def _breached(state: FunnelState, event: Event) -> None:
     state.breaches[clock_id] = breach
     for key in (f"{breach.owner_side}:{breach.owner}", f"{breach.owner_side}:all"):
         insort(state.breach_times.setdefault(key, []), breach.at)
+
+
+def _warned(state: FunnelState, event: Event) -> None:
+    state.warned.add(str(event.payload.get("clock_id")))
+
+
+def _forecast(state: FunnelState, event: Event) -> None:
+    p = event.payload
+    at = p.get("submitted_at")
+    insort(state.forecasts_by.setdefault(str(p.get("by")), []), _moment(at or event.occurred_at))
+
+
+def _target(state: FunnelState, event: Event) -> None:
+    p = event.payload
+    if p.get("metric") in ("mqls", "mql") and p.get("amount") is not None:
+        state.mql_targets[str(p.get("period"))] = int(_money(p["amount"]))
+
+
+def _moment(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _escalated(state: FunnelState, event: Event) -> None:
@@ -423,5 +451,8 @@ _HANDLERS: Mapping[EventType, Callable[[FunnelState, Event], None]] = {
     EventType.SLA_CLOCK_STOPPED: _clock_stopped,
     EventType.SLA_BREACHED: _breached,
     EventType.ESCALATED: _escalated,
+    EventType.SLA_WARNED: _warned,
+    EventType.FORECAST_SUBMITTED: _forecast,
+    EventType.TARGET_SET: _target,
     EventType.EVENT_REJECTED: _rejected,
 }

@@ -189,6 +189,7 @@ class SlaClockStarted(_Payload):
     owner: str  # rep, team or "system"
     owner_side: str  # "marketing" or "sales"
     due_at: datetime
+    warn_at: datetime | None = None  # when sla.warned is due (the contract's `warn_at` share)
 
 
 class SlaClockStopped(_Payload):
@@ -204,6 +205,22 @@ class SlaBreached(_Payload):
     owner: str
     owner_side: str
     due_at: datetime
+    # optional, by SLA: what was missed (data_quality, mql_volume, mql_to_sql_quality, ...)
+    campaign: str | None = None
+    channel: str | None = None
+    missing_fields: list[str] | None = None
+    period: str | None = None
+    target: float | None = None
+    actual: float | None = None
+
+
+class SlaWarned(_Payload):
+    clock_id: str
+    sla: str
+    owner: str
+    owner_side: str
+    due_at: datetime
+    used_fraction: float
 
 
 class Escalated(_Payload):
@@ -246,6 +263,7 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.SLA_CLOCK_STARTED: SlaClockStarted,
     EventType.SLA_CLOCK_STOPPED: SlaClockStopped,
     EventType.SLA_BREACHED: SlaBreached,
+    EventType.SLA_WARNED: SlaWarned,
     EventType.ESCALATED: Escalated,
     EventType.EVENT_REJECTED: EventRejected,
 }

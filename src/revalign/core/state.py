@@ -135,6 +135,7 @@ class Clock:
     stopped_at: datetime | None = None
     met: bool | None = None
     breached: bool = False
+    warn_at: datetime | None = None  # when `sla.warned` is due (None: not recorded)
 
 
 @dataclass(slots=True)
@@ -161,6 +162,14 @@ class FunnelState:
     # sorted breach times and clock due times per "<side>:<owner>" and "<side>:all"
     breach_times: dict[str, list[datetime]] = field(default_factory=dict)
     due_times: dict[str, list[datetime]] = field(default_factory=dict)
+    # clock ids already warned (sla.warned), and the moment of the first lead captured
+    warned: set[str] = field(default_factory=set)
+    first_fact_at: datetime | None = None
+    # forecast.submitted times per submitter, sorted; MQL targets set per month ("2026-11")
+    forecasts_by: dict[str, list[datetime]] = field(default_factory=dict)
+    mql_targets: dict[str, int] = field(default_factory=dict)
+    # MQL cohorts per "<month>|<dim>": [mqls, converted to SQL] (see core.sla_fold)
+    cohorts: dict[str, list[int]] = field(default_factory=dict)
     # escalation keys already emitted: "<level>:<side>:<owner>:<period start>"
     escalated: set[str] = field(default_factory=set)
     # before-images of recent source facts, so a fact the core refuses can be undone

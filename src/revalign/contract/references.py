@@ -33,6 +33,25 @@ def reference_problems(contract: Contract) -> list[Problem]:
         message = f"unknown team {contract.routing.fallback_team!r}"
         problems.append((("routing", "fallback_team"), message, False))
     problems += _signals(contract)
+    problems += _required_fields(contract)
+    return problems
+
+
+def _required_fields(contract: Contract) -> list[Problem]:
+    """`slas.required_fields` must name lead fields, or the data-quality SLA checks nothing."""
+    from revalign.core.payloads import LeadCaptured
+    from revalign.core.sla_checks import ATTRIBUTE_PREFIX, BEHAVIOUR
+
+    known = [f for f in LeadCaptured.model_fields if f != "attributes"]
+    known += ["account_id", BEHAVIOUR]
+    problems: list[Problem] = []
+    for i, name in enumerate(contract.slas.required_fields):
+        if name in known or (name.startswith(ATTRIBUTE_PREFIX) and len(name) > 11):
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+        message = f"unknown lead field {name!r} (or attributes.<name>; {hint})"
+        problems.append((("slas", "required_fields", i), message, False))
     return problems
 
 

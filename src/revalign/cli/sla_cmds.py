@@ -1,0 +1,167 @@
+"""`revalign sla report|breaches|escalations`: weekly public compliance, and what was missed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events, week_of
+from revalign.analytics.sla_report import breaches, escalation_list, weekly_report
+from revalign.cli.app import app
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    resolve_contract,
+    resolve_db_url,
+)
+from revalign.errors import InputError
+
+sla_app = typer.Typer(help="SLA compliance of both sides: weekly report, breaches, escalations.")
+app.add_typer(sla_app, name="sla")
+
+WeekOption = Annotated[
+    str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48 (default: this week).")
+]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+OpenOption = Annotated[bool, typer.Option("--open", help="Only those still open.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="ISO moment that counts as now (default now).")
+]
+
+
+def _now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--as-of {text!r} is not an ISO date or datetime") from exc
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _facts(db: str | None, contract: Any) -> SlaFacts:
+    from revalign.ledger import open_ledger
+
+    ledger = open_ledger(resolve_db_url(db))
+    try:
+        return collect(read_sla_events(ledger), resolve_contract(contract).contract)
+    finally:
+        ledger.close()
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: _cell(v) for k, v in r.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join("" if v is None else str(v) for v in value)
+    return str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> Table:
+    table = Table(title=title)
+    for name in columns:
+        table.add_column(name)
+    for r in rows:
+        table.add_row(*[_cell(r.get(c)) for c in columns])
+    return table
+
+
+@sla_app.command("report")
+def report_command(
+    week: WeekOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    contract: ContractOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Weekly SLA compliance per side, SLA, team and person, with a four-week trend."""
+    data = weekly_report(_facts(db, contract), week or week_of(_now(as_of)))
+    if json_out:
+        print_json(data)
+        return
+    if csv_out:
+        typer.echo(_csv(data["rows"]), nl=False)
+        return
+    trend = f"{data['trend_weeks'][0]}..{data['trend_weeks'][-1]}"
+    table = Table(title=f"SLA compliance, week {data['week']}")
+    for name in ("scope", "who", "due", "met", "breached", "warned", "compliance"):
+        table.add_column(name, overflow="fold")
+    table.add_column(f"trend {trend}")
+    for r in data["rows"]:
+        who = "/".join(v for v in (r["side"], r["sla"], r["team"], r["person"]) if v != "all")
+        table.add_row(r["scope"], who, str(r["due"]), str(r["met"]), str(r["breached"]),
+                      str(r["warned"]), _pct(r["compliance"]),
+                      " ".join(_pct(v) for v in r["trend"]))  # fmt: skip
+    console.print(table)
+    if data["escalations"]:
+        cols = ["at", "level", "side", "owner", "breaches", "window"]
+        console.print(_table("Escalations raised this week", data["escalations"], cols))
+    if data["capacity_notices"]:
+        cols = ["announced_at", "team", "rep", "effective_from", "capacity", "days_ahead", "late"]
+        console.print(_table("Capacity notices from sales", data["capacity_notices"], cols))
+
+
+@sla_app.command("breaches")
+def breaches_command(
+    week: WeekOption = None,
+    open_only: OpenOption = False,
+    db: DbOption = None,
+    contract: ContractOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Every SLA breach (of a week, or still running with --open), oldest first."""
+    rows = breaches(_facts(db, contract), week, open_only)
+    if json_out:
+        print_json(rows)
+    elif csv_out:
+        typer.echo(_csv(rows), nl=False)
+    else:
+        cols = ["breached_at", "sla", "side", "team", "owner", "lead_id", "open"]
+        console.print(_table(f"SLA breaches ({len(rows)})", rows, cols))
+
+
+@sla_app.command("escalations")
+def escalations_command(
+    week: WeekOption = None,
+    open_only: OpenOption = False,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    contract: ContractOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Escalations of the ladder (raised in a week, or whose window is still open)."""
+    rows = escalation_list(_facts(db, contract), week, open_only, _now(as_of))
+    if json_out:
+        print_json(rows)
+    elif csv_out:
+        typer.echo(_csv(rows), nl=False)
+    else:
+        cols = ["at", "level", "side", "owner", "breaches", "window", "open"]
+        console.print(_table(f"Escalations ({len(rows)})", rows, cols))

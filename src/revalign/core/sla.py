@@ -31,9 +31,7 @@ def clock_id(lead_id: str, sla: str, cause: Event) -> str:
     return f"{lead_id}:{sla}:{cause.id[:13]}"
 
 
-def calendar_for(
-    contract: Contract, sla: str, owner: str
-) -> calendar_port.BusinessCalendar | None:
+def calendar_for(contract: Contract, sla: str, owner: str) -> calendar_port.BusinessCalendar | None:
     """The business calendar `sla`'s clocks run in for `owner`; None for wall-clock SLAs."""
     kind = calendar_of(sla)
     if kind == "wall":

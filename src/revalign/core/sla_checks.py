@@ -92,9 +92,7 @@ def data_quality(cause: Event, lead: LeadState, contract: VersionedContract) -> 
     return instant(cause, contract, clock, not missing, (2, 1), extra)
 
 
-def capacity_notice(
-    state: FunnelState, cause: Event, contract: VersionedContract
-) -> list[Event]:
+def capacity_notice(state: FunnelState, cause: Event, contract: VersionedContract) -> list[Event]:
     """The notice check of a capacity reduction (nothing for a notice that adds capacity)."""
     c, p = contract.contract, cause.payload
     start = as_date(p.get("effective_from"))
@@ -105,7 +103,11 @@ def capacity_notice(
     key = str(rep_id) if rep_id else f"team:{team.id}"
     earlier = state.capacity_windows.get(key, ())[:-1]  # the notice itself is folded last
     before = next(
-        (w.capacity for w in reversed(earlier) if w.start <= start and (w.end is None or start <= w.end)),
+        (
+            w.capacity
+            for w in reversed(earlier)
+            if w.start <= start and (w.end is None or start <= w.end)
+        ),
         None,
     )
     if before is None:

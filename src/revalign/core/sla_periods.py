@@ -9,7 +9,8 @@
 - forecast_submission: each owner (`slas.forecast.owners`: the sales teams' managers or
   reps) owes a `forecast.submitted` in each ISO week by `slas.forecast.day`/`at`, local time,
   from the week of the first forecast in the ledger on (before it, nobody forecasts here).
-Periods run from the month (week) of the first lead captured up to `now`. Every event's key
+A volume or quality warning is judged on the counts when a tick first runs past `warn_at`,
+and dated at that tick. Periods run from the month of the first lead captured up to `now`. Every event's key
 is its clock id, so ticking twice, replaying or rebuilding gives the same events once.
 """
 
@@ -44,7 +45,9 @@ def period_events(state: FunnelState, contract: VersionedContract, now: datetime
         out += _mql_volume(state, contract, first, end, now)
         out += _quality(state, contract, first, end, now, cohorts)
     since = min((times[0] for times in state.forecasts_by.values() if times), default=None)
-    for owner, zone in _forecast_owners(contract.contract) if since is not None else ():
+    if since is None:
+        return out
+    for owner, zone in _forecast_owners(contract.contract):
         for first, due in _weeks(since, now, zone, contract.contract):
             out += _forecast(state, contract, owner, first, due, now)
     return out
@@ -94,6 +97,10 @@ def _judge(
     return out
 
 
+def _warn_due(state: FunnelState, clock: Clock, now: datetime) -> bool:
+    return clock.warn_at is not None and now >= clock.warn_at and clock.clock_id not in state.warned
+
+
 def _done(state: FunnelState, clock_id: str) -> bool:
     """Whether the period clock `clock_id` is already judged (stopped)."""
     known = state.clocks.get(clock_id)
@@ -118,9 +125,8 @@ def _mql_volume(
         return out + _judge(clock, contract, actual >= target, extra)
     out = []  # the period's clock is started when it is judged (a tick mid-period stays quiet)
     share = c.slas.warn_at
-    if clock.warn_at and now >= clock.warn_at and clock.clock_id not in state.warned:
-        if actual < target * share:  # behind the pro-rated target
-            out.append(sla.warning(clock, contract.version, clock.warn_at, share))
+    if _warn_due(state, clock, now) and actual < target * share:  # behind the pro-rated target
+        out.append(sla.warning(clock, contract.version, now, share))
     return out
 
 
@@ -150,9 +156,8 @@ def _quality(
             extra[kind] = value
         if now >= due:
             out += started + _judge(clock, contract, rate >= bad, extra)
-        elif clock.warn_at and now >= clock.warn_at and clock.clock_id not in state.warned:
-            if rate < bad:
-                out.append(sla.warning(clock, contract.version, clock.warn_at, c.slas.warn_at))
+        elif _warn_due(state, clock, now) and rate < bad:
+            out.append(sla.warning(clock, contract.version, now, c.slas.warn_at))
     return out
 
 
@@ -207,8 +212,12 @@ def _forecast(
         return out + _stop_at(clock, contract, submitted, extra, stop_at)
     if submitted:
         return []
-    if clock.warn_at and now >= clock.warn_at and clock.clock_id not in state.warned:
-        return [sla.warning(clock, contract.version, clock.warn_at, contract.contract.slas.warn_at)]
+    if _warn_due(state, clock, now):
+        return [
+            sla.warning(
+                clock, contract.version, clock.warn_at or now, contract.contract.slas.warn_at
+            )
+        ]
     return []
 
 

@@ -59,11 +59,11 @@ class SlaFacts:
     notices: list[dict[str, Any]]
 
 
-def read_sla_events(ledger: SqlLedger) -> Iterator[Event]:
-    """The ledger's SLA events in seq order (read-only)."""
+def read_sla_events(ledger: SqlLedger, types: Iterable[EventType] = SLA_TYPES) -> Iterator[Event]:
+    """The ledger's events of `types` (default: the SLA ones) in seq order (read-only)."""
     query = (
         sa.select(events_table)
-        .where(events_table.c.type.in_([t.value for t in SLA_TYPES]))
+        .where(events_table.c.type.in_([t.value for t in types]))
         .order_by(events_table.c.seq)
     )
     with ledger.reader() as conn:

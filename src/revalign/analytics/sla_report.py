@@ -82,7 +82,9 @@ def weekly_report(facts: SlaFacts, week: str) -> dict[str, Any]:
     raised = sorted((e for e in facts.escalations if start <= e["at"] < end),
                     key=lambda e: (e["at"], str(e.get("level")), str(e.get("owner"))))  # fmt: skip
     escalations = [_escalation(e) for e in raised]
-    notices = [_json(n) for n in facts.notices if n["announced_at"] < end]
+    # what marketing should know that week: notices given by then and not yet over
+    notices = [_json(n) for n in facts.notices
+               if n["announced_at"] < end and str(n.get("effective_to") or "9999") >= str(start.date())]  # fmt: skip
     return {
         "week": week_of(start),
         "from": start.isoformat(),

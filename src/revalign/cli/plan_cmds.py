@@ -8,6 +8,7 @@ import typer
 
 from revalign.analytics.frames import load_frames
 from revalign.analytics.planning import build_plan, parse_quarter, render
+from revalign.analytics.planning.inputs import PlanInputs
 from revalign.analytics.planning.measure import plan_inputs_from_frames
 from revalign.cli.app import app
 from revalign.cli.common import (
@@ -19,8 +20,10 @@ from revalign.cli.common import (
     resolve_contract,
     resolve_db_url,
 )
+from revalign.contract.schema import Contract
+from revalign.core.events import EventType
 from revalign.errors import InputError
-from revalign.ledger import open_ledger
+from revalign.ledger import SqlLedger, open_ledger
 
 
 @app.command("plan")
@@ -46,7 +49,27 @@ def plan(
     ledger = open_ledger(resolve_db_url(db))
     try:
         inputs = plan_inputs_from_frames(load_frames(ledger), terms)
+        inputs = _with_notices(inputs, terms, ledger, year, q)
     finally:
         ledger.close()
     report = build_plan(inputs, amount, key)
     print_json(report) if json_out else console.print(render(report))
+
+
+def _with_notices(
+    inputs: PlanInputs, terms: Contract, ledger: SqlLedger, year: int, q: int
+) -> PlanInputs:
+    """The plan's SAL capacity with sales' capacity notices applied over the quarter."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from revalign.analytics.planning.capacity import capacity_windows, sal_capacity
+    from revalign.analytics.sla_facts import read_sla_events
+
+    windows = capacity_windows(read_sla_events(ledger, [EventType.CAPACITY_NOTICE]))
+    if not windows:
+        return inputs
+    first = date(year, 3 * q - 2, 1)
+    last = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+    capacity, note = sal_capacity(terms, windows, (first, last))
+    return replace(inputs, sal_capacity_per_month=capacity, capacity_note=note)

@@ -165,3 +165,44 @@ def escalations_command(
     else:
         cols = ["at", "level", "side", "owner", "breaches", "window", "open"]
         console.print(_table(f"Escalations ({len(rows)})", rows, cols))
+
+
+@sla_app.command("notice")
+def notice_command(
+    team: Annotated[str, typer.Option("--team", help="The sales team whose capacity changes.")],
+    capacity: Annotated[int, typer.Option("--capacity", help="Open leads per rep from then on.")],
+    effective_from: Annotated[str, typer.Option("--from", help="First day, e.g. 2026-12-01.")],
+    rep: Annotated[str | None, typer.Option("--rep", help="One rep (default: the team).")] = None,
+    effective_to: Annotated[
+        str | None, typer.Option("--to", help="Last day (default: open).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (leave, hiring...).")] = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    contract: ContractOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Announce a capacity change: routing and `plan` honour it; a late reduction is a miss."""
+    from revalign import services
+    from revalign.core.events import EventType
+    from revalign.engine import open_engine
+
+    payload = {"team": team, "rep": rep, "capacity": capacity, "effective_from": effective_from,
+               "effective_to": effective_to, "reason": reason}  # fmt: skip
+    terms = resolve_contract(contract)
+    if all(t.id != team for t in terms.contract.teams):
+        raise InputError(f"--team {team!r} is not a team of the contract")
+    engine = open_engine(resolve_db_url(db), terms)
+    try:
+        given = {k: v for k, v in payload.items() if v is not None}
+        event = services.submit_fact(engine, EventType.CAPACITY_NOTICE, given, at=_now(as_of))
+        clocks = [c for c in engine.state.clocks.values() if c.clock_id.endswith(event.id[:13])]
+    finally:
+        engine.close()
+    verdict = "no promise (capacity not reduced)"
+    if clocks:
+        verdict = "announced in time" if clocks[0].met else "late: a capacity_notice miss"
+    if json_out:
+        print_json({"notice": given, "event_id": event.id, "verdict": verdict})
+    else:
+        console.print(f"capacity notice recorded for {rep or team}: {verdict}")

@@ -10,8 +10,9 @@
   reps) owes a `forecast.submitted` in each ISO week by `slas.forecast.day`/`at`, local time,
   from the week of the first forecast in the ledger on (before it, nobody forecasts here).
 A volume or quality warning is judged on the counts when a tick first runs past `warn_at`,
-and dated at that tick. Periods run from the month of the first lead captured up to `now`. Every event's key
-is its clock id, so ticking twice, replaying or rebuilding gives the same events once.
+and dated at that tick. Periods run from the month of the first lead captured up to `now`.
+Every event's key is its clock id, so ticking twice, replaying or rebuilding gives the same
+events once.
 """
 
 from __future__ import annotations

@@ -83,8 +83,12 @@ def weekly_report(facts: SlaFacts, week: str) -> dict[str, Any]:
                     key=lambda e: (e["at"], str(e.get("level")), str(e.get("owner"))))  # fmt: skip
     escalations = [_escalation(e) for e in raised]
     # what marketing should know that week: notices given by then and not yet over
-    notices = [_json(n) for n in facts.notices
-               if n["announced_at"] < end and str(n.get("effective_to") or "9999") >= str(start.date())]  # fmt: skip
+    monday = start.date().isoformat()
+    notices = [
+        _json(n)
+        for n in facts.notices
+        if n["announced_at"] < end and str(n.get("effective_to") or "9999") >= monday
+    ]
     return {
         "week": week_of(start),
         "from": start.isoformat(),

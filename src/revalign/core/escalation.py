@@ -11,13 +11,14 @@ executive.) Each breach is counted for its owner and for the whole side (owner "
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from revalign.contract.schema import EscalationLevel, VersionedContract
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.state import Breach, FunnelState
 
 _ANCHOR = datetime(1970, 1, 5, tzinfo=UTC)  # a Monday
+_Window = tuple[datetime, datetime, str]
 
 
 def window_of(at: datetime, days: int) -> tuple[datetime, datetime]:
@@ -40,14 +41,27 @@ def escalations(
     out: list[Event] = []
     emitted: set[str] = set()
     pending: dict[str, list[datetime]] = {}
+    windows: dict[tuple[int, date], _Window] = {}  # windows start at midnight: one per day
+    levels = contract.contract.escalation
+    escalated = state.escalated
     for b in sorted(breaches, key=lambda x: (x.at, x.clock_id)):
         if not in_state:
             for owner in (b.owner, "all"):
                 pending.setdefault(f"{b.owner_side}:{owner}", []).append(b.at)
-        for level in contract.contract.escalation:
+        day = b.at.date()
+        for level in levels:
+            found = windows.get((level.window_days, day))
+            if found is None:
+                first, last = window_of(b.at, level.window_days)
+                label = f"{first.date().isoformat()}/{level.window_days}d"
+                found = windows[(level.window_days, day)] = (first, last, label)
             for owner in (b.owner, "all"):
-                event = _reached(state, contract, level, b, owner, pending, emitted)
+                key = f"{level.level}:{b.owner_side}:{owner}:{found[2]}"
+                if key in escalated or key in emitted:
+                    continue  # the common case in a catch-up: decided once per window
+                event = _reached(state, contract, level, b, owner, pending, found, key)
                 if event is not None:
+                    emitted.add(key)
                     out.append(event)
     return out
 
@@ -59,13 +73,10 @@ def _reached(
     b: Breach,
     owner: str,
     pending: dict[str, list[datetime]],
-    emitted: set[str],
+    found: _Window,
+    key: str,
 ) -> Event | None:
-    start, end = window_of(b.at, level.window_days)
-    window = f"{start.date().isoformat()}/{level.window_days}d"
-    key = f"{level.level}:{b.owner_side}:{owner}:{window}"
-    if key in state.escalated or key in emitted:
-        return None
+    start, end, window = found
     index = f"{b.owner_side}:{owner}"
     count = _count(state.breach_times.get(index), start, end)
     count += _count(pending.get(index), start, end)
@@ -75,7 +86,6 @@ def _reached(
         due = _count(state.due_times.get(index), start, end)
         if due == 0 or count / due < level.min_breach_rate:
             return None
-    emitted.add(key)
     return Event(
         type=EventType.ESCALATED,
         source=SOURCE_ENGINE,

@@ -98,3 +98,15 @@ def test_required_fields_must_be_lead_fields() -> None:
         "revalign.yaml:39:28: slas.required_fields[1]: unknown lead field 'titel' "
         "(or attributes.<name>; did you mean 'title'?)"
     ]
+
+
+def test_sla_list_shows_the_catalog_with_contract_targets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = _json(capsys, ["sla", "list", "--json"])
+    assert isinstance(rows, list)
+    by = {r["sla"]: r for r in rows}
+    assert by["first_contact_high_intent"]["value"] == 4.0
+    assert by["mql_volume"]["value"] == 400
+    assert by["forecast_submission"]["value"]["day"] == "fri"
+    assert "stage.sal_accepted" in by["sal_review"]["stops_on"]

@@ -84,7 +84,7 @@ def _pct(value: float | None) -> str:
 def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> Table:
     table = Table(title=title)
     for name in columns:
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(*[_cell(r.get(c)) for c in columns])
     return table
@@ -206,3 +206,28 @@ def notice_command(
         print_json({"notice": given, "event_id": event.id, "verdict": verdict})
     else:
         console.print(f"capacity notice recorded for {rep or team}: {verdict}")
+
+
+@sla_app.command("list")
+def list_command(contract: ContractOption = None, json_out: JsonOption = False) -> None:
+    """Every SLA of the catalog: side, owner, kind, calendar, start, stops and its target."""
+    from revalign.core.sla_catalog import SLAS
+
+    terms = resolve_contract(contract).contract
+    rows = [
+        {"sla": s.name, "side": s.side, "owner": s.owner, "kind": s.kind,
+         "calendar": s.calendar, "starts_on": s.starts_on,
+         "stops_on": sorted(t.value for t in s.stops_on), "target": s.target,
+         "value": _target(s.target_value(terms)), "promise": s.promise}
+        for s in SLAS
+    ]  # fmt: skip
+    if json_out:
+        print_json(rows)
+    else:
+        cols = ["sla", "side", "owner", "kind", "calendar", "target", "value"]
+        console.print(_table("SLAs (core/sla_catalog.py)", rows, cols))
+
+
+def _target(value: object) -> Any:
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from revalign.contract.schema import Slas
+from revalign.contract.schema import Contract
 from revalign.core.events import EventType as T
 
 Kind = Literal["clock", "check", "period"]
@@ -39,46 +39,49 @@ class SlaSpec:
     calendar: CalendarKind
     starts_on: str  # what opens the clock (documentation and reports)
     stops_on: frozenset[T]
-    target: str  # the contract field the due time comes from
+    target: str  # the contract field its target comes from, e.g. "slas.route_minutes"
     promise: str
 
-    def target_value(self, slas: Slas) -> object:
+    def target_value(self, contract: Contract) -> object:
         """The contract's target for this SLA (for reports and docs)."""
-        return getattr(slas, self.target)
+        value: object = contract
+        for part in self.target.split("."):
+            value = getattr(value, part)
+        return value
 
 
 SLAS: tuple[SlaSpec, ...] = (
     SlaSpec("route", "marketing", "system", "clock", "wall", "stage.mql",
-            frozenset(), "route_minutes",
+            frozenset(), "slas.route_minutes",
             "route every MQL to the right rep within `route_minutes` minutes"),
     SlaSpec("sal_review", "sales", "team manager", "clock", "team", "lead.assigned",
-            frozenset({T.SAL_ACCEPTED}) | _LEAD_ENDS, "sal_review_hours",
+            frozenset({T.SAL_ACCEPTED}) | _LEAD_ENDS, "slas.sal_review_hours",
             "accept or reject an MQL within `sal_review_hours` business hours of the team"),
     SlaSpec("first_contact_high_intent", "sales", "lead owner", "clock", "owner",
             "stage.sal_accepted (high intent)", frozenset({T.REP_TOUCH}) | _LEAD_ENDS,
-            "first_contact_high_intent_hours",
+            "slas.first_contact_high_intent_hours",
             "first rep touch within 4 business hours of the owner for high intent"),
     SlaSpec("first_contact_standard", "sales", "lead owner", "clock", "owner",
             "stage.sal_accepted", frozenset({T.REP_TOUCH}) | _LEAD_ENDS,
-            "first_contact_standard_hours",
+            "slas.first_contact_standard_hours",
             "first rep touch within 24 business hours of the owner"),
     SlaSpec("disposition", "sales", "lead owner", "clock", "wall", "stage.sal_accepted",
             frozenset({T.SQL_QUALIFIED, T.OPPORTUNITY_CREATED}) | _LEAD_ENDS,
-            "disposition_days", "a disposition (SQL, disqualified, recycled) within 14 days"),
+            "slas.disposition_days", "a disposition (SQL, disqualified, recycled) within 14 days"),
     SlaSpec("data_quality", "marketing", "marketing", "check", "wall", "stage.mql",
-            frozenset(), "required_fields",
+            frozenset(), "slas.required_fields",
             "every MQL carries the contract's required fields"),
     SlaSpec("capacity_notice", "sales", "rep", "check", "wall", "capacity.notice (reduction)",
-            frozenset(), "capacity_notice_days",
+            frozenset(), "slas.capacity_notice_days",
             "a capacity reduction announced `capacity_notice_days` ahead"),
     SlaSpec("mql_volume", "marketing", "marketing", "period", "wall", "month start",
-            frozenset(), "mql_per_month", "the month's MQLs reach the target by month end"),
+            frozenset(), "targets.mql_per_month", "the month's MQLs reach the target by month end"),
     SlaSpec("mql_to_sql_quality", "marketing", "marketing", "period", "wall",
-            "month start (cohort of the month's MQLs)", frozenset(), "mql_to_sql_bad",
+            "month start (cohort of the month's MQLs)", frozenset(), "slas.mql_to_sql_bad",
             "the month's MQL cohort converts to SQL at least at `mql_to_sql_bad`, "
             "overall and per campaign and channel"),
     SlaSpec("forecast_submission", "sales", "team manager", "period", "owner", "week start",
-            frozenset(), "forecast",
+            frozenset(), "slas.forecast",
             "a forecast.submitted each week by the contract's weekday and time"),
 )  # fmt: skip
 
@@ -86,9 +89,6 @@ BY_NAME: dict[str, SlaSpec] = {s.name: s for s in SLAS}
 PERIOD_SLAS = frozenset(s.name for s in SLAS if s.kind == "period")
 # Clocks whose name the catalog does not know (an older ledger) stop when the lead ends.
 _UNKNOWN_STOPS = _LEAD_ENDS
-_STOPPED_BY: dict[T, frozenset[str]] = {
-    t: frozenset(s.name for s in SLAS if t in s.stops_on) for s in SLAS for t in s.stops_on
-}
 
 
 def stopped_by(event_type: T, sla: str) -> bool:
@@ -97,11 +97,6 @@ def stopped_by(event_type: T, sla: str) -> bool:
     if spec is None:
         return event_type in _UNKNOWN_STOPS
     return event_type in spec.stops_on
-
-
-def stops_any(event_type: T) -> bool:
-    """Whether `event_type` stops some SLA (decide only looks at the lead's clocks then)."""
-    return event_type in _STOPPED_BY
 
 
 def calendar_of(sla: str) -> CalendarKind:

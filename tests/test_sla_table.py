@@ -236,3 +236,16 @@ def test_quality_is_judged_per_campaign_and_channel_with_enough_mqls() -> None:
         "mql_to_sql_quality:2026-11:campaign:webinar-series": True,
         "mql_to_sql_quality:2026-11:channel:paid_social": True,
     }
+
+
+def test_a_forecast_in_the_teams_name_counts_for_its_manager() -> None:
+    f = Funnel(default_contract())
+    f.capture("L1")
+    forecast = {"period": "2026Q4", "amount": "900000", "currency": "USD", "by": "sdr-apac"}
+    f.fact(T.FORECAST_SUBMITTED, None, MONDAY, forecast)
+    placed = f.tick(utc(2026, 11, 7))
+    verdicts = {
+        e.payload["clock_id"]: e.payload["met"] for e in of_type(placed, T.SLA_CLOCK_STOPPED)
+    }
+    assert verdicts["forecast_submission:maya:2026-W45"] is True
+    assert verdicts["forecast_submission:grace:2026-W45"] is False

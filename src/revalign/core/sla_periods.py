@@ -48,9 +48,12 @@ def period_events(state: FunnelState, contract: VersionedContract, now: datetime
     since = min((times[0] for times in state.forecasts_by.values() if times), default=None)
     if since is None:
         return out
-    for owner, zone in _forecast_owners(contract.contract):
+    for owner, zone, team in _forecast_owners(contract.contract):
+        times = state.forecasts_by.get(owner, [])
+        if team != owner:
+            times = sorted(times + state.forecasts_by.get(team, []))
         for first, due in _weeks(since, now, zone, contract.contract):
-            out += _forecast(state, contract, owner, first, due, now)
+            out += _forecast(state, contract, owner, times, first, due, now)
     return out
 
 
@@ -162,8 +165,10 @@ def _quality(
     return out
 
 
-def _forecast_owners(contract: Contract) -> list[tuple[str, ZoneInfo]]:
-    """(owner, time zone) of everyone who owes a weekly forecast, in contract order."""
+def _forecast_owners(contract: Contract) -> list[tuple[str, ZoneInfo, str]]:
+    """(owner, time zone, team) of everyone who owes a weekly forecast, in contract order.
+
+    A manager's forecast may also be submitted in the team's name (`by` = the team id)."""
     who = contract.slas.forecast.owners
     if who == "none":
         return []
@@ -174,7 +179,8 @@ def _forecast_owners(contract: Contract) -> list[tuple[str, ZoneInfo]]:
         for rep in team.reps:
             owes = rep.id == team.manager if who == "managers" else rep.role == "rep"
             if owes:
-                out.append((rep.id, ZoneInfo(rep.timezone)))
+                team_alias = team.id if rep.id == team.manager else rep.id
+                out.append((rep.id, ZoneInfo(rep.timezone), team_alias))
     return out
 
 
@@ -191,12 +197,14 @@ def _weeks(
         if first > now:
             return
         due = datetime.combine(monday + timedelta(days=due_day), due_at, zone).astimezone(UTC)
-        yield first, due
+        if due >= since:  # a week already due before forecasting began owes nothing
+            yield first, due
         monday += timedelta(days=7)
 
 
 def _forecast(
-    state: FunnelState, contract: VersionedContract, owner: str, first: datetime,
+    state: FunnelState, contract: VersionedContract, owner: str, times: list[datetime],
+    first: datetime,
     due: datetime, now: datetime,
 ) -> list[Event]:  # fmt: skip
     year, week, _ = (first + timedelta(days=3)).isocalendar()  # the local Monday's ISO week
@@ -205,7 +213,6 @@ def _forecast(
         return []
     clock, out = _period_clock(state, contract, "forecast_submission", key, owner, "sales",
                                first, due)  # fmt: skip
-    times = state.forecasts_by.get(owner, [])
     submitted = bisect_right(times, due) - bisect_left(times, first) > 0
     if now >= due:
         extra = {"period": f"{year}-W{week:02d}"}

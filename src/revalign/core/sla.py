@@ -208,7 +208,7 @@ def _warn_at(clock: Clock, share: float) -> datetime:
 def tick(state: FunnelState, contract: VersionedContract, now: datetime) -> list[Event]:
     """Breaches of overdue clocks and warnings of clocks past `warn_at` (once each), the
     period promises due by `now`, then the escalations the breaches cause."""
-    from revalign.core.sla_periods import period_events
+    from revalign.core.sla_periods import period_events  # it builds on this module
 
     share = contract.contract.slas.warn_at
     overdue: list[Clock] = []

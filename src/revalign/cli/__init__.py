@@ -10,6 +10,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     ledger_cmds,
     plan_cmds,
     score_cmds,
+    worker_cmds,
 )
 from revalign.cli.app import app, main
 

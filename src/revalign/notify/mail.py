@@ -1,0 +1,59 @@
+"""E-mail over SMTP (stdlib smtplib): plain text, STARTTLS or implicit TLS by contract.
+
+The Message-ID and an `X-Revalign-Delivery` header carry the delivery key, so a mail
+system (or a person's filter) can drop the rare repeat of the at-least-once window.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from revalign.contract.schema import Smtp
+from revalign.notify.notices import Delivery
+from revalign.notify.webhook import DELIVERY_HEADER, DeliveryError
+
+
+def message(delivery: Delivery, sender: str, now: datetime) -> EmailMessage:
+    n = delivery.notice
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = delivery.recipient
+    msg["Subject"] = n.subject
+    msg["Date"] = format_datetime(now)
+    domain = sender.rpartition("@")[2] or "revalign"
+    msg["Message-ID"] = f"<{delivery.key.replace(':', '.')}@{domain}>"
+    msg[DELIVERY_HEADER] = delivery.key
+    msg.set_content(n.text.replace("*", "") + "\n\n-- revalign worker\n")
+    return msg
+
+
+class EmailSender:
+    """One SMTP session per message: simple, and a dead connection never spans notices."""
+
+    def __init__(self, settings: Smtp, password: str | None) -> None:
+        self._s, self._password = settings, password
+
+    def send(self, delivery: Delivery, now: datetime) -> None:
+        s = self._s
+        try:
+            smtp: smtplib.SMTP
+            if s.security == "ssl":
+                smtp = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout_seconds, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+            with smtp:
+                if s.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                if s.username:
+                    smtp.login(s.username, self._password or "")
+                smtp.send_message(message(delivery, s.from_address, now))
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"SMTP answered {exc.smtp_code}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP failed: {type(exc).__name__}") from None

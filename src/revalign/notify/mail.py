@@ -10,6 +10,7 @@ import smtplib
 import ssl
 from datetime import datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 
 from revalign.contract.schema import Smtp
@@ -17,9 +18,13 @@ from revalign.notify.notices import Delivery
 from revalign.notify.webhook import DELIVERY_HEADER, DeliveryError
 
 
+# Long lines allowed (RFC 5322's 998): a folded delivery key would not match on the receiver.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
 def message(delivery: Delivery, sender: str, now: datetime) -> EmailMessage:
     n = delivery.notice
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_POLICY)
     msg["From"] = sender
     msg["To"] = delivery.recipient
     msg["Subject"] = n.subject

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime
 
 from revalign.notify.notices import Delivery
@@ -54,14 +56,20 @@ def body(delivery: Delivery) -> bytes:
 
 
 class WebhookSender:
-    """POSTs a delivery's JSON to its URL; any non-2xx answer or network error is a failure."""
+    """POSTs a delivery's JSON to its URL; any non-2xx answer or network error is a failure.
 
-    def __init__(self, secret: str, timeout: float = 10) -> None:
-        self._secret, self._timeout = secret, timeout
+    The signature's timestamp is the wall clock (`wall`), not the worker's clock: it proves
+    freshness to a receiver comparing it with its own clock, also when a test fakes `now`.
+    """
+
+    def __init__(
+        self, secret: str, timeout: float = 10, wall: Callable[[], float] = time.time
+    ) -> None:
+        self._secret, self._timeout, self._wall = secret, timeout, wall
 
     def send(self, delivery: Delivery, now: datetime) -> None:
         data = body(delivery)
-        stamp = str(int(now.timestamp()))
+        stamp = str(int(self._wall()))
         request = urllib.request.Request(
             delivery.recipient,
             data=data,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
+from _lifecycle import FIT_LEAD, MONDAY, contract_with
+from notify_receivers import Inbox, WebhookReceiver, smtp_server
 from revalign.cli.app import run
 from revalign.contract.loader import default_contract, default_contract_text, parse_contract
 from revalign.contract.schema import VersionedContract
@@ -22,8 +25,6 @@ from revalign.notify.deliver import CHECKPOINT, backoff
 from revalign.notify.notices import deliveries, delivery_key
 from revalign.notify.webhook import signature, verify
 from revalign.notify.worker import MissingSecret, Worker, open_worker, senders_from_env
-from _lifecycle import FIT_LEAD, MONDAY, contract_with
-from notify_receivers import Inbox, WebhookReceiver, smtp_server
 
 SECRET = "whsec-test-4f1d9a"
 PASSWORD = "smtp-pass-77e2c1"
@@ -138,7 +139,7 @@ def test_a_dead_channel_gives_up_after_the_attempts(rig: Rig, tmp_path: Path) ->
     failed = [e for e in engine.ledger.read() if e.type is EventType.NOTICE_FAILED]
     assert [e.payload["attempt"] for e in failed] == [1, 2, 3]
     assert [e.payload["final"] for e in failed] == [False, False, True]
-    gaps = [b.occurred_at - a.occurred_at for a, b in zip(failed, failed[1:], strict=False)]
+    gaps = [b.occurred_at - a.occurred_at for a, b in itertools.pairwise(failed)]
     assert gaps == [timedelta(seconds=60), timedelta(seconds=120)]
     assert engine.ledger.checkpoint(CHECKPOINT) == engine.ledger.last_seq()  # settled
     engine.close()

@@ -17,7 +17,6 @@ from revalign.contract.schema import Smtp
 from revalign.notify.notices import Delivery
 from revalign.notify.webhook import DELIVERY_HEADER, DeliveryError
 
-
 # Long lines allowed (RFC 5322's 998): a folded delivery key would not match on the receiver.
 _POLICY = SMTP.clone(max_line_length=998)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json as jsonlib
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +31,14 @@ def _until(value: str | None) -> datetime | None:
     if parsed.tzinfo is None:
         raise InputError(f"--until {value!r} needs a time zone (e.g. {value}+00:00 or Z)")
     return parsed
+
+
+def _on_sigterm(stop: Callable[[], None]) -> Any:
+    """Stop between steps on SIGTERM; the previous handler, or None off the main thread."""
+    try:
+        return signal.signal(signal.SIGTERM, lambda *_: stop())
+    except ValueError:  # signals can only be set in the main thread
+        return None
 
 
 def _line(report: StepReport, as_json: bool) -> str:
@@ -71,7 +80,7 @@ def worker(
     versioned = resolve_contract(contract)
     ledger = open_ledger(_db(db))
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous = _on_sigterm(stop.set)
     try:
         engine = Engine(ledger, versioned)
         w = open_worker(engine)
@@ -88,5 +97,6 @@ def worker(
     except KeyboardInterrupt:
         pass  # Ctrl-C between steps: everything done so far is recorded
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         ledger.close()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 import yaml
 
 from _lifecycle import FIT_LEAD, MONDAY, contract_with
@@ -118,23 +115,8 @@ def test_a_warning_is_a_notice_at_the_warning_level() -> None:
     assert "75% of the time used" in notice.text
 
 
-@pytest.fixture
-def pg_worker_url(pg_server_url: str) -> Iterator[str]:
-    schema = f"worker_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(pg_server_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    sep = "&" if "?" in pg_server_url else "?"
-    try:
-        yield f"{pg_server_url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
-
-
 @pytest.mark.postgres
-def test_delivery_on_postgresql_survives_a_restart(pg_worker_url: str) -> None:
+def test_delivery_on_postgresql_survives_a_restart(pg_schema_url: str) -> None:
     with WebhookReceiver(SECRET) as hook, smtp_server() as (port, mail):
         notifications = {
             "recipients": {"breach": {"sales": [f"{hook.url}/b", "x@example.com"]}},
@@ -145,7 +127,7 @@ def test_delivery_on_postgresql_survives_a_restart(pg_worker_url: str) -> None:
         env = {"REVALIGN_WEBHOOK_SECRET": SECRET}
         senders = senders_from_env(contract.contract.notifications, env)
         for round_ in range(2):  # the second worker is a restart: it sends nothing again
-            with Engine(open_ledger(pg_worker_url), contract, lambda: MONDAY) as engine:
+            with Engine(open_ledger(pg_schema_url), contract, lambda: MONDAY) as engine:
                 if round_ == 0:
                     _lead(engine, "L1")
                 open_worker(engine, senders).step(MONDAY)

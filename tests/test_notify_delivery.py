@@ -19,9 +19,9 @@ from revalign.contract.loader import default_contract, default_contract_text, pa
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event, EventType
 from revalign.engine import Engine
-from revalign.errors import ContractError
+from revalign.errors import ContractError, StorageError
 from revalign.ledger import SqlLedger, open_ledger
-from revalign.notify.deliver import CHECKPOINT, backoff
+from revalign.notify.deliver import CHECKPOINT, DeliveryReport, backoff
 from revalign.notify.notices import deliveries, delivery_key
 from revalign.notify.webhook import signature, verify
 from revalign.notify.worker import MissingSecret, Worker, open_worker, senders_from_env
@@ -250,3 +250,33 @@ def test_secrets_never_reach_output_or_ledger(
         assert secret not in out.out + out.err
         assert secret not in stored
     assert "http://127.0.0.1/…" in stored  # recipients are recorded redacted
+
+
+def test_the_loop_survives_a_database_outage(rig: Rig) -> None:
+    real = rig.worker.deliverer.deliver
+    calls: list[datetime] = []
+
+    def flaky(now: datetime) -> DeliveryReport:
+        calls.append(now)
+        if len(calls) == 1:
+            raise StorageError("ledger read failed: server closed the connection")
+        return real(now)
+
+    rig.worker.deliverer.deliver = flaky  # type: ignore[method-assign]
+    now = [MONDAY]
+    errors: list[str] = []
+
+    def wait(seconds: float) -> bool:
+        now[0] += timedelta(seconds=seconds)
+        return len(calls) == 2
+
+    steps = rig.worker.run(lambda: now[0], wait, interval=60, on_error=errors.append)
+    assert steps == 1 and len(calls) == 2
+    assert errors == ["ledger read failed: server closed the connection"]
+
+
+def test_an_smtp_login_without_its_password_refuses_to_start() -> None:
+    settings = contract_with(notifications={"smtp": {"username": "bot"}}).contract.notifications
+    with pytest.raises(MissingSecret, match=r"\$REVALIGN_SMTP_PASSWORD is not set"):
+        senders_from_env(settings, {})
+    assert "email" in senders_from_env(settings, {"REVALIGN_SMTP_PASSWORD": PASSWORD})

@@ -93,7 +93,11 @@ def worker(
         if once:
             show(w.step(utc_now()))
             return
-        w.run(utc_now, stop.wait, interval=interval, until=stop_at, on_step=show)
+
+        def complain(message: str) -> None:
+            typer.echo(f"step failed, retrying in {interval:g} s: {message}", err=True)
+
+        w.run(utc_now, stop.wait, interval=interval, until=stop_at, on_step=show, on_error=complain)
     except KeyboardInterrupt:
         pass  # Ctrl-C between steps: everything done so far is recorded
     finally:

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from revalign.contract.schema import Notifications, VersionedContract
 from revalign.engine import Clock, Engine, SubmitReport
-from revalign.errors import UserError
+from revalign.errors import StorageError, UserError
 from revalign.notify.deliver import Deliverer, DeliveryReport, Sender
 from revalign.notify.mail import EmailSender
 from revalign.notify.notices import Channel
@@ -49,7 +49,13 @@ def senders_from_env(
     secret = env.get(settings.webhook_secret_env)
     if secret:
         out["webhook"] = WebhookSender(secret, settings.webhook_timeout_seconds)
-    out["email"] = EmailSender(settings.smtp, env.get(settings.smtp.password_env))
+    password = env.get(settings.smtp.password_env)
+    if settings.smtp.username and not password:
+        raise MissingSecret(
+            f"${settings.smtp.password_env} is not set: notifications.smtp.username "
+            f"{settings.smtp.username!r} needs its password"
+        )
+    out["email"] = EmailSender(settings.smtp, password)
     return out
 
 
@@ -86,15 +92,24 @@ class Worker:
         interval: float,
         until: datetime | None = None,
         on_step: Callable[[StepReport], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
     ) -> int:
         """Step every `interval` seconds (sooner when a retry falls due) until `wait` says
-        stop or the clock passes `until`; return the number of steps."""
+        stop or the clock passes `until`; return the number of steps. A step the database
+        fails is reported to `on_error` and tried again after `interval`."""
         steps = 0
         while True:
             now = clock()
             if until is not None and now >= until:
                 return steps
-            report = self.step(now)
+            try:
+                report = self.step(now)
+            except StorageError as exc:  # the database is away: try again next interval
+                if on_error is not None:
+                    on_error(str(exc))
+                if wait(interval):
+                    return steps
+                continue
             steps += 1
             if on_step is not None:
                 on_step(report)

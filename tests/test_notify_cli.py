@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from revalign.core.events import Event, EventType
 from revalign.engine import Engine
 from revalign.ledger import open_ledger
 from revalign.notify.deliver import CHECKPOINT
-from revalign.notify.notices import deliveries, notice_of
+from revalign.notify.notices import Delivery, Notice, deliveries, notice_of
+from revalign.notify.webhook import DeliveryError, WebhookSender
 from revalign.notify.worker import open_worker, senders_from_env
 
 SECRET = "cli-secret"
@@ -136,3 +139,30 @@ def test_delivery_on_postgresql_survives_a_restart(pg_schema_url: str) -> None:
         expected = {d.key for e in events for d in deliveries(e, contract.contract)}
         assert len(expected) == 4  # breach: 2; escalations (owner, side): sales_ops each
         assert sorted(hook.inbox.keys() + mail.keys()) == sorted(expected)
+
+
+def test_a_redirected_webhook_is_a_failure_not_a_delivery() -> None:
+    class Moved(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.end_headers()
+
+        def do_GET(self) -> None:  # urllib would follow the 302 as a GET, without the body
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Moved)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    notice = Notice("n1", "sla.breached", "breach", "sales", "budi", "s", "t", {})
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    try:
+        with pytest.raises(DeliveryError, match="HTTP 302"):
+            WebhookSender(SECRET).send(Delivery(notice, "webhook", url), MONDAY)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from revalign.notify.notices import Delivery
 
@@ -55,6 +56,16 @@ def body(delivery: Delivery) -> bytes:
     return json.dumps(message, sort_keys=True).encode()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failure: urllib would follow a 302 as a GET and drop the notice."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class WebhookSender:
     """POSTs a delivery's JSON to its URL; any non-2xx answer or network error is a failure.
 
@@ -83,7 +94,7 @@ class WebhookSender:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+            with _OPENER.open(request, timeout=self._timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:  # before URLError: it is one
             raise DeliveryError(f"webhook answered HTTP {exc.code}") from None

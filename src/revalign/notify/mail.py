@@ -44,20 +44,29 @@ class EmailSender:
     def send(self, delivery: Delivery, now: datetime) -> None:
         s = self._s
         try:
-            smtp: smtplib.SMTP
-            if s.security == "ssl":
-                smtp = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout_seconds, context=ssl.create_default_context()
-                )
-            else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
-            with smtp:
-                if s.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-                if s.username:
-                    smtp.login(s.username, self._password or "")
-                smtp.send_message(message(delivery, s.from_address, now))
+            smtp = self._connect()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP connection failed: {type(exc).__name__}") from None
+        try:
+            if s.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if s.username:
+                smtp.login(s.username, self._password or "")
+            smtp.send_message(message(delivery, s.from_address, now))
         except smtplib.SMTPResponseException as exc:
+            smtp.close()
             raise DeliveryError(f"SMTP answered {exc.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as exc:
+            smtp.close()
             raise DeliveryError(f"SMTP failed: {type(exc).__name__}") from None
+        try:  # accepted: a failing QUIT must not turn a delivery into a retry (a duplicate)
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self._s
+        if s.security == "ssl":
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)
+        return smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)

@@ -118,12 +118,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _Login:
+    """aiosmtpd authenticator accepting one user and password (AUTH PLAIN / LOGIN)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult
+
+        ok = auth.login == self.user and auth.password == self.password
+        return AuthResult(success=ok)
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, Inbox]]:
-    """A real SMTP server (aiosmtpd) on a free local port."""
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[int, Inbox]]:
+    """A real SMTP server (aiosmtpd) on a free local port; with `login`, it offers AUTH."""
     inbox = Inbox()
     port = free_port()
-    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {}
+    if login is not None:  # plain-text AUTH on localhost: no TLS certificate in the tests
+        auth = {"authenticator": _Login(*login), "auth_require_tls": False}
+    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield port, inbox

@@ -280,3 +280,23 @@ def test_an_smtp_login_without_its_password_refuses_to_start() -> None:
     with pytest.raises(MissingSecret, match=r"\$REVALIGN_SMTP_PASSWORD is not set"):
         senders_from_env(settings, {})
     assert "email" in senders_from_env(settings, {"REVALIGN_SMTP_PASSWORD": PASSWORD})
+
+
+def test_smtp_login_uses_the_password_from_the_environment(tmp_path: Path) -> None:
+    with smtp_server(login=("bot", PASSWORD)) as (port, mail):
+        smtp = {"host": "127.0.0.1", "port": port, "username": "bot", "timeout_seconds": 5}
+        contract = contract_with(
+            notifications={"recipients": {"breach": {"sales": ["a@example.com"]}}, "smtp": smtp}
+        )
+        engine = Engine(open_ledger(f"sqlite:///{tmp_path / 'auth.db'}"), contract, lambda: MONDAY)
+        _capture(engine, "L1", MONDAY)
+        settings = contract.contract.notifications
+        wrong = open_worker(engine, senders_from_env(settings, {"REVALIGN_SMTP_PASSWORD": "x"}))
+        refused = wrong.step(MONDAY + timedelta(days=3)).delivery
+        assert (refused.failed, refused.delivered, mail.items) == (1, 0, [])
+        right = open_worker(
+            engine, senders_from_env(settings, {"REVALIGN_SMTP_PASSWORD": PASSWORD})
+        )
+        assert right.step(MONDAY + timedelta(days=4)).delivery.delivered == 1
+        assert mail.keys() and len(mail.items) == 1
+        engine.close()

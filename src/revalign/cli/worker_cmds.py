@@ -88,7 +88,9 @@ def worker(
             ledger.save_checkpoint(CHECKPOINT, ledger.last_seq())
 
         def show(report: StepReport) -> None:
-            typer.echo(_line(report, json))
+            d, t = report.delivery, report.tick
+            if once or t.new or t.derived or d.delivered or d.failed or d.waiting:
+                typer.echo(_line(report, json))  # the loop stays quiet while nothing happens
 
         if once:
             show(w.step(utc_now()))

@@ -11,6 +11,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     plan_cmds,
     score_cmds,
     sla_cmds,
+    worker_cmds,
 )
 from revalign.cli.app import app, main
 

@@ -298,6 +298,58 @@ class Campaign(_Model):
         return value
 
 
+# -- notifications (who hears of warnings, breaches and escalations; `revalign worker`) -----
+
+NoticeLevel = Literal["warning", "breach", "ops", "vp", "executive"]
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
+
+def _recipient(value: str) -> str:
+    """An http(s) webhook URL (Slack-compatible) or an e-mail address."""
+    import re
+
+    if value.startswith(("https://", "http://")) or re.fullmatch(_EMAIL, value):
+        return value
+    raise ValueError(f"recipient {value!r} is neither an http(s) webhook URL nor an e-mail address")
+
+
+Recipient = Annotated[str, AfterValidator(_recipient)]
+
+
+class SideRecipients(_Model):
+    marketing: list[Recipient] = Field(default_factory=list)
+    sales: list[Recipient] = Field(default_factory=list)
+
+
+class Smtp(_Model):
+    host: str = "localhost"
+    port: int = Field(default=25, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password_env: str = "REVALIGN_SMTP_PASSWORD"  # the password is read from here, never the YAML
+    from_address: str = "revalign@localhost"
+    timeout_seconds: float = Field(default=10, gt=0)
+
+
+class Retry(_Model):
+    attempts: int = Field(default=5, ge=1)
+    backoff_seconds: float = Field(default=30, gt=0)  # doubles after each failed attempt
+    max_backoff_seconds: float = Field(default=3600, gt=0)
+
+
+class Notifications(_Model):
+    """Recipients per level (warning, breach, escalation level) and side; `roles` reach the
+    names an escalation level's `notify` lists. Secrets come from the environment."""
+
+    recipients: dict[NoticeLevel, SideRecipients] = Field(default_factory=dict)
+    roles: dict[str, list[Recipient]] = Field(default_factory=dict)
+    notify_owner: bool = False  # also e-mail the rep (or team manager) who owns the clock
+    smtp: Smtp = Smtp()
+    webhook_secret_env: str = "REVALIGN_WEBHOOK_SECRET"
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    retry: Retry = Retry()
+
+
 class Contract(_Model):
     """The whole revenue contract."""
 
@@ -314,6 +366,7 @@ class Contract(_Model):
     escalation: list[EscalationLevel]
     targets: Targets = Targets()
     campaigns: list[Campaign] = Field(default_factory=list)
+    notifications: Notifications = Notifications()
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Contract:

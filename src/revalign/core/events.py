@@ -52,6 +52,9 @@ class EventType(StrEnum):
     ESCALATED = "sla.escalated"
     # An input fact the core refused (e.g. "won" for a lead with no opportunity): kept, not lost.
     EVENT_REJECTED = "engine.rejected"
+    # A notice (warning, breach, escalation) handed to one recipient, or one failed attempt.
+    NOTICE_DELIVERED = "notice.delivered"
+    NOTICE_FAILED = "notice.failed"
 
 
 class MarketingTouchKind(StrEnum):

@@ -238,6 +238,27 @@ class EventRejected(_Payload):
     reason: str
 
 
+class NoticeDelivered(_Payload):
+    delivery_key: str  # notice event id : channel : recipient digest (also the source_id)
+    notice_id: str
+    notice_type: str
+    channel: str  # "webhook" or "email"
+    recipient: str  # redacted for webhooks: a webhook URL is a credential
+    attempts: int = Field(ge=1)
+
+
+class NoticeFailed(_Payload):
+    delivery_key: str
+    notice_id: str
+    notice_type: str
+    channel: str
+    recipient: str
+    attempt: int = Field(ge=1)
+    error: str
+    final: bool  # no attempt follows
+    retry_at: datetime | None = None
+
+
 PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.LEAD_CAPTURED: LeadCaptured,
     EventType.LEAD_UPDATED: LeadUpdated,
@@ -266,6 +287,8 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.SLA_WARNED: SlaWarned,
     EventType.ESCALATED: Escalated,
     EventType.EVENT_REJECTED: EventRejected,
+    EventType.NOTICE_DELIVERED: NoticeDelivered,
+    EventType.NOTICE_FAILED: NoticeFailed,
 }
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from revalign.analytics.frames import Frames
-from revalign.analytics.periods import period_bounds
+from revalign.core.periods import period_bounds
 
 Z90 = 1.6449  # two-sided 90 % normal quantile
 RUN_RATE_DAYS = 90

@@ -23,7 +23,7 @@ from revalign.analytics.forecast import (
     won_between,
 )
 from revalign.analytics.frames import Frames
-from revalign.analytics.periods import period_bounds
+from revalign.core.periods import period_bounds
 
 SOURCES = ("submitted", *METHODS)
 

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from revalign.analytics.frames import Frames
-from revalign.analytics.periods import previous_quarter, quarter_of
+from revalign.core.periods import previous_quarter, quarter_of
 
 DIRECTIONS = {"marketing_of_sales": ("marketing", "sales"),
               "sales_of_marketing": ("sales", "marketing")}  # fmt: skip

@@ -13,7 +13,7 @@ import pandas as pd
 
 from revalign.analytics.frames import ColumnType, Frames, column, micros
 from revalign.analytics.metrics.from_frames import FrameMetrics, frame_metrics
-from revalign.analytics.periods import period_bounds
+from revalign.core.periods import period_bounds
 from revalign.contract.schema import Contract
 
 AUX_SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {

@@ -33,3 +33,11 @@ def previous_quarter(quarter: str) -> str:
     """"2027Q1" -> "2026Q4"."""
     year, q = int(quarter[:4]), int(quarter[5])
     return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def parse_period(text: str) -> str:
+    """A period name as given, upper-cased ("2027q1" -> "2027Q1"); ValueError when not one."""
+    name = text.strip().upper()
+    if period_bounds(name) is None:
+        raise ValueError(f"{text!r} is not a period (use 2027Q1, 2027-01 or 2027)")
+    return name

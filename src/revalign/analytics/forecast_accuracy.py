@@ -72,7 +72,7 @@ def _score(frames: Frames, period: str, currency: str, commits: pd.DataFrame,
     owners = None if by is None else [by]
     cut = pd.Timestamp(commits["submitted_at"].max()).to_pydatetime()
     system = system_forecasts(frames, period, cut, currency, owners)
-    scored = {"submitted": float(commits["amount"].sum())}
+    scored: dict[str, float | None] = {"submitted": float(commits["amount"].sum())}
     scored.update({m: system[m].value for m in METHODS})
     actual = won_between(frames, start, end, currency, owners)
     return Scored(period, by, cut, actual, scored)

@@ -22,8 +22,13 @@ def submissions(frames: Frames, period: str) -> list[dict[str, Any]]:
     f = frames.forecasts
     f = f[f["period"] == period].sort_values("submitted_at", kind="stable")
     return [
-        {"submitted_at": _iso(r.submitted_at), "by": r.by, "category": r.category,
-         "amount": float(r.amount), "currency": r.currency}  # fmt: skip
+        {
+            "submitted_at": _iso(r.submitted_at),
+            "by": r.by,
+            "category": r.category,
+            "amount": float(str(r.amount)),
+            "currency": r.currency,
+        }
         for r in f.itertuples(index=False)
     ]
 
@@ -73,4 +78,3 @@ def accuracy_view(frames: Frames, as_of: datetime, currency: str, by_rep: bool) 
             for who, sources in summary(rows).items()
         },
     }  # fmt: skip
-

@@ -85,6 +85,8 @@ def submit(
     from revalign.engine import open_engine
 
     period, when = _period(quarter), _moment(at, "--at")
+    if commit < 0 or (best_case is not None and best_case < 0):
+        raise InputError("--commit and --best-case must be amounts >= 0")
     versioned = resolve_contract(contract)
     money = (currency or versioned.contract.currency).upper()
     amounts = {"commit": commit, "best_case": best_case}
@@ -207,9 +209,9 @@ def nps_command(db: DbOption = None, json_out: JsonOption = False) -> None:
                  "cross-team NPS"):  # fmt: skip
         table.add_column(name, justify="left" if name == "quarter" else "right")
     for r in rows:
-        table.add_row(r["quarter"], _score(r["marketing_of_sales"]),
-                      str(r["marketing_of_sales_answers"]), _score(r["sales_of_marketing"]),
-                      str(r["sales_of_marketing_answers"]), _score(r["cross_team_nps"]))  # fmt: skip
+        m, s = "marketing_of_sales", "sales_of_marketing"
+        table.add_row(r["quarter"], _score(r[m]), str(r[f"{m}_answers"]), _score(r[s]),
+                      str(r[f"{s}_answers"]), _score(r["cross_team_nps"]))  # fmt: skip
     console.print(table)
 
 

@@ -143,8 +143,9 @@ def _print_promises(s: Story) -> None:
     last = max(s.nps_by_quarter, default=None)
     if last is not None:
         nps = s.nps_by_quarter[last]
-        console.print(f"  g. {last} NPS: sales of marketing {nps.get('sales_of_marketing', 0):+.0f}, "
-                      f"marketing of sales {nps.get('marketing_of_sales', 0):+.0f}")  # fmt: skip
+        of_m, of_s = nps.get("sales_of_marketing", 0), nps.get("marketing_of_sales", 0)
+        console.print(f"  g. {last} NPS: sales of marketing {of_m:+.0f}, "
+                      f"marketing of sales {of_s:+.0f}")  # fmt: skip
     late = {r: d for r, d in s.capacity_notice_days_ahead.items() if d < 30}
     if late:
         console.print("  h. capacity notice given late: " + ", ".join(

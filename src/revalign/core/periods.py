@@ -30,7 +30,7 @@ def quarter_of(at: datetime) -> str:
 
 
 def previous_quarter(quarter: str) -> str:
-    """"2027Q1" -> "2026Q4"."""
+    """ "2027Q1" -> "2026Q4"."""
     year, q = int(quarter[:4]), int(quarter[5])
     return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
 

@@ -71,8 +71,14 @@ def capacity_events(contract: Contract) -> list[Event]:
         team = contract.rep(rep)[0].id
         end = start + timedelta(days=13 if rep == "putri" else 20)
         reason = "year-end leave" if rep == "putri" else "onboarding two new hires"
-        payload = {"team": team, "rep": rep, "effective_from": start.isoformat(),
-                   "effective_to": end.isoformat(), "capacity": capacity, "reason": reason}
+        payload = {
+            "team": team,
+            "rep": rep,
+            "effective_from": start.isoformat(),
+            "effective_to": end.isoformat(),
+            "capacity": capacity,
+            "reason": reason,
+        }
         out.append(_event(EventType.CAPACITY_NOTICE, f"capacity:{rep}:{start}", given, payload))
     return out  # fmt: skip
 
@@ -139,4 +145,3 @@ def write_surveys(folder: Path, seed: int, contract: Contract) -> Path:
                         "comment": comment,
                     })  # fmt: skip
         return files.paths["surveys"]
-

@@ -99,9 +99,9 @@ def _why(component: str, values: Mapping[str, Any], ctx: MetricContext,
             return f"no revenue target for {ctx.quarter} (contract targets or target.set)"
         if values.get("pipeline_coverage") is None:
             return reasons.get("pipeline_coverage", f"the {ctx.quarter} target is already met")
-    if component == "shared" and not (ctx.mql_to_sql_good or ctx.sal_acceptance_min):
-        if values.get("mql_target_attainment") is None:
-            return "no MQL target and no contract thresholds to compare with"
+    no_thresholds = not (ctx.mql_to_sql_good or ctx.sal_acceptance_min)
+    if component == "shared" and no_thresholds and values.get("mql_target_attainment") is None:
+        return "no MQL target and no contract thresholds to compare with"
     inputs = INPUTS[component]
     if len(inputs) == 1 and inputs[0] in reasons:
         return reasons[inputs[0]]

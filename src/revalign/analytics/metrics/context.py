@@ -13,8 +13,8 @@ import pandas as pd
 
 from revalign.analytics.frames import ColumnType, Frames, column, micros
 from revalign.analytics.metrics.from_frames import FrameMetrics, frame_metrics
-from revalign.core.periods import period_bounds
 from revalign.contract.schema import Contract
+from revalign.core.periods import period_bounds
 
 AUX_SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "params": (

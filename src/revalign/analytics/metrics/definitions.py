@@ -157,8 +157,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "forecast_bias",
         "rate",
-        "Mean of (forecast − actual) ÷ actual over the same periods: positive means "
-        "over-forecast.",
+        "Mean of (forecast − actual) ÷ actual over the same periods: positive means over-forecast.",
         composite=True,
         grain="period",
         dims=_NONE,

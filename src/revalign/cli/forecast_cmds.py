@@ -176,19 +176,24 @@ def accuracy(
     if json_out:
         print_json(view)
         return
-    table = Table(title=f"forecast accuracy ({currency}; accuracy = 1 − |F − A| ÷ A)")
-    for name in ("period", "by", "actual", "submitted", "accuracy", "bias",
-                 "stage-weighted", "accuracy", "run-rate", "accuracy"):  # fmt: skip
+    title = f"forecast accuracy ({currency}; acc = 1 − |F − A| ÷ A; stage-weighted, run-rate)"
+    table = Table(title=title)
+    for name in ("period", "by", "actual", "commit", "acc", "bias",
+                 "stage", "acc", "rate", "acc"):  # fmt: skip
         table.add_column(name, justify="left" if name in ("period", "by") else "right")
     for r in view["rows"]:
         f, a = r["forecast"], r["accuracy"]
-        table.add_row(r["period"], r["by"], _money(r["actual"]), _money(f["submitted"]),
+        table.add_row(r["period"], r["by"], _k(r["actual"]), _k(f["submitted"]),
                       _pct(a["submitted"]), _pct(r["bias"]["submitted"]),
-                      _money(f["stage_weighted"]), _pct(a["stage_weighted"]),
-                      _money(f["run_rate"]), _pct(a["run_rate"]))  # fmt: skip
+                      _k(f["stage_weighted"]), _pct(a["stage_weighted"]),
+                      _k(f["run_rate"]), _pct(a["run_rate"]))  # fmt: skip
     console.print(table)
     if not view["rows"]:
         console.print("no commit forecast for a period that has ended")
+
+
+def _k(value: Any) -> str:
+    return "" if value is None else f"{float(value) / 1000:,.0f}k"
 
 
 def _pct(value: float | None) -> str:

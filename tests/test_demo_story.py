@@ -135,3 +135,49 @@ def test_e_pipeline_is_short_of_coverage(demo: tuple[Path, DemoReport, Story]) -
     s = demo[2]
     assert s.open_pipeline > 0
     assert s.coverage < 3.0
+
+
+def test_f_one_rep_over_forecasts_by_a_wide_margin(demo: tuple[Path, DemoReport, Story]) -> None:
+    forecasts = demo[2].forecast_closed_quarter
+    assert len(forecasts) == 6  # every quota-carrying rep submitted for 2026Q3
+    putri = forecasts["putri"]
+    assert putri["won"] > 0 and putri["commit"] > 2 * putri["won"]
+    others = [f for rep, f in forecasts.items() if rep != "putri" and f["won"] > 0]
+    assert others and all(abs(f["commit"] - f["won"]) <= 0.3 * f["won"] for f in others)
+
+
+def test_g_sales_rates_marketing_low(demo: tuple[Path, DemoReport, Story]) -> None:
+    nps = demo[2].nps_by_quarter
+    assert set(nps) == {"2026Q3", "2026Q4"}
+    assert nps["2026Q4"]["sales_of_marketing"] < nps["2026Q3"]["sales_of_marketing"] < 0
+    assert nps["2026Q4"]["marketing_of_sales"] >= 0
+
+
+def test_h_one_capacity_notice_came_late(demo: tuple[Path, DemoReport, Story]) -> None:
+    assert demo[2].capacity_notice_days_ahead == {"putri": 41, "jake": 7}
+
+
+def test_i_event_leads_come_without_titles(demo: tuple[Path, DemoReport, Story]) -> None:
+    missing = demo[2].mqls_missing_title_by_campaign
+    assert list(missing) == ["events-jakarta"] and missing["events-jakarta"] >= 20
+
+
+def test_j_marketing_misses_mql_volume_in_september(demo: tuple[Path, DemoReport, Story]) -> None:
+    months = demo[2].mqls_vs_target_by_month
+    short = [m for m, (mqls, target) in months.items() if mqls < target]
+    assert short == ["2026-09"]
+
+
+def test_every_metric_has_a_value_on_the_demo(demo: tuple[Path, DemoReport, Story]) -> None:
+    from datetime import datetime
+
+    from revalign.analytics.frames import frames_from_events
+    from revalign.analytics.metrics import compute_metrics
+    from revalign.contract.loader import default_contract
+
+    frames = frames_from_events(_ledger(demo[0]))
+    result = compute_metrics(frames, contract=default_contract().contract,
+                             as_of=datetime.fromisoformat("2026-11-30T23:59:00+00:00"))  # fmt: skip
+    assert [k for k, v in result.metrics.items() if v is None] == []
+    assert result.details["alignment_score"]["dropped"] == {}
+    assert result.metrics["forecast_bias"] > 0.2  # putri drags the team's forecast up

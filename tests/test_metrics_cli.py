@@ -61,7 +61,7 @@ def test_csv_and_table(db: str) -> None:
         _invoke("--db", db, "--as-of", AS_OF, "--csv", "--by", "month", "--cohort"))))  # fmt: skip
     assert [r["month"] for r in by_month] == ["2026-10", "2026-11"]
     table = _invoke("--db", db, "--as-of", AS_OF)
-    assert "alignment_score" in table and "57.86" in table
+    assert "alignment_score" in table and "57.24" in table
 
 
 def test_bad_options_are_user_errors(db: str, capsys: pytest.CaptureFixture[str]) -> None:

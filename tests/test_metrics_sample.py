@@ -53,8 +53,11 @@ def test_details_explain_the_alignment_score_and_rejections(
     details = _run(frames, contract).details
     assert details["sal_rejection_reasons"] == {"duplicate": 1, "wrong_size": 1}
     score = details["alignment_score"]
-    assert score["dropped"] == []
-    assert score["components"] == {"sla": 0.5833, "shared": 0.8, "coverage": 0.202, "nps": 0.5}
+    assert score["dropped"] == {} and score["partial"] == {}
+    assert score["components"] == {
+        "sla": 0.5833, "shared": 0.8, "coverage": 0.202, "nps": 0.4583,
+    }  # fmt: skip
+    assert details["cross_team_nps"]["quarter"] == "2026Q4"
 
 
 def test_missing_parts_are_dropped_and_weights_renormalised(
@@ -63,7 +66,8 @@ def test_missing_parts_are_dropped_and_weights_renormalised(
     no_surveys = replace(frames, surveys=empty_frames().surveys, targets=empty_frames().targets)
     result = _run(no_surveys, contract)
     score = result.details["alignment_score"]
-    assert "nps" in score["dropped"] and "nps" not in score["weights"]
+    assert score["dropped"] == {"nps": "no cross-team survey answers in 2026Q4 or 2026Q3"}
+    assert "nps" not in score["weights"]
     assert sum(score["weights"].values()) == pytest.approx(1.0, abs=1e-3)
     assert result.metrics["cross_team_nps"] is None
     # the contract's 400/month replaces the removed targets; 900000 the quarter's
@@ -88,7 +92,9 @@ def test_division_by_zero_and_missing_data_give_null(
     assert empty["pipeline_coverage"] == 0.0 and empty["alignment_score"] == 0.0
     bare = compute_metrics(empty_frames(), contract=None, as_of=SAMPLE_AS_OF)
     assert bare.metrics["alignment_score"] is None and bare.metrics["pipeline_coverage"] is None
-    assert bare.details["alignment_score"]["dropped"] == ["sla", "shared", "coverage", "nps"]
+    dropped = bare.details["alignment_score"]["dropped"]
+    assert list(dropped) == ["sla", "shared", "coverage", "nps"]
+    assert dropped["coverage"] == "the contract has no pipeline coverage band"
 
 
 def test_no_costs_no_forecasts_give_null(frames: Frames, contract: VersionedContract) -> None:

@@ -61,6 +61,8 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
         ("category", "str"), ("submitted_at", "ts"),
     ),
     "surveys": (("team", "str"), ("about", "str"), ("score", "int"), ("occurred_at", "ts")),
+    # every stage an opportunity entered, and when (win rates per stage, point-in-time views)
+    "opportunity_stages": (("opportunity_id", "str"), ("stage", "str"), ("entered_at", "ts")),
 }  # fmt: skip
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,6 +82,7 @@ class Frames:
     targets: pd.DataFrame
     forecasts: pd.DataFrame
     surveys: pd.DataFrame
+    opportunity_stages: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Table name → DataFrame, in SCHEMA order."""
@@ -205,6 +208,7 @@ class _Builder:
         self.costs = _Rows("costs")
         self.forecasts = _Rows("forecasts")
         self.surveys = _Rows("surveys")
+        self.opp_stages = _Rows("opportunity_stages")
         self.targets: dict[tuple[str, str], float] = {}
         self.touches = _Coded("touches")
         self.rep_touches = _Coded("rep_touches")
@@ -296,11 +300,13 @@ class _Builder:
             cols["stage"][o] = p.get("stage", "discovery")
             cols["owner"][o] = p.get("owner")
             cols["expected_close"][o] = micros(p.get("expected_close"))
+            self.opp_stages.add(opportunity_id=opp_id, stage=cols["stage"][o], entered_at=at)
             if lead_idx >= 0:
                 self._enter(lead_idx, "opportunity", at, "stage_at", first=False)
                 self._set(lead_idx, opportunity_id=opp_id)
         elif t is EventType.OPPORTUNITY_STAGE_CHANGED:
             cols["stage"][o] = p.get("stage")
+            self.opp_stages.add(opportunity_id=opp_id, stage=p.get("stage"), entered_at=at)
             if p.get("amount") is not None:
                 cols["amount"][o] = _amount(p["amount"])
             if p.get("expected_close") is not None:
@@ -373,7 +379,8 @@ class _Builder:
         return Frames(leads=leads, opportunities=opps, touches=self.touches.frame(),
                       rep_touches=self.rep_touches.frame(), costs=self.costs.frame(),
                       clocks=self.clocks.frame(), targets=targets,
-                      forecasts=self.forecasts.frame(), surveys=self.surveys.frame())  # fmt: skip
+                      forecasts=self.forecasts.frame(), surveys=self.surveys.frame(),
+                      opportunity_stages=self.opp_stages.frame())  # fmt: skip
 
 
 _OPP_EVENTS = frozenset({EventType.OPPORTUNITY_CREATED, EventType.OPPORTUNITY_STAGE_CHANGED,

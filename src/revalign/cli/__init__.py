@@ -5,6 +5,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     attribution_cmds,
     contract_cmds,
     dataset_cmds,
+    forecast_cmds,
     ingest_cmds,
     lead_cmds,
     ledger_cmds,

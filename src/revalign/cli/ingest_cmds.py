@@ -26,6 +26,7 @@ from revalign.connectors.csv_ingest import IngestReport, ingest_file
 from revalign.connectors.state_lookup import EngineLookup
 from revalign.demo import DEFAULT_LEADS, DEFAULT_SEED, DemoReport, build_demo
 from revalign.demo.company import PERIOD_END
+from revalign.demo.story import Story
 
 
 class Kind(StrEnum):
@@ -34,6 +35,8 @@ class Kind(StrEnum):
     opportunities = "opportunities"
     costs = "costs"
     stages = "stages"
+    forecasts = "forecasts"
+    surveys = "surveys"
 
 
 _INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rejects_file")
@@ -54,7 +57,7 @@ def ingest(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Import a file of leads, touches, opportunities, costs or CRM stage history."""
+    """Import leads, touches, opportunities, costs, CRM stages, forecasts or surveys."""
     from revalign.engine import open_engine
 
     versioned = resolve_contract(contract)
@@ -130,6 +133,30 @@ def demo(
         _print_demo(report, kept=out is not None)
 
 
+def _print_promises(s: Story) -> None:
+    """Story lines f-j: forecasts, NPS, capacity notices, missing titles, MQL targets."""
+    over = max(s.forecast_closed_quarter.items(), default=None,
+               key=lambda kv: kv[1]["commit"] - kv[1]["won"])  # fmt: skip
+    if over is not None:
+        rep, f = over
+        console.print(f"  f. {rep} committed {f['commit']:,.0f} for 2026Q3 and won {f['won']:,.0f}")
+    last = max(s.nps_by_quarter, default=None)
+    if last is not None:
+        nps = s.nps_by_quarter[last]
+        of_m, of_s = nps.get("sales_of_marketing", 0), nps.get("marketing_of_sales", 0)
+        console.print(f"  g. {last} NPS: sales of marketing {of_m:+.0f}, "
+                      f"marketing of sales {of_s:+.0f}")  # fmt: skip
+    late = {r: d for r, d in s.capacity_notice_days_ahead.items() if d < 30}
+    if late:
+        console.print("  h. capacity notice given late: " + ", ".join(
+            f"{r} {d} days ahead (30 asked)" for r, d in late.items()))  # fmt: skip
+    for campaign, n in s.mqls_missing_title_by_campaign.items():
+        console.print(f"  i. {campaign}: {n} MQLs without a title")
+    short = {m: v for m, v in s.mqls_vs_target_by_month.items() if v[0] < v[1]}
+    for month, (mqls, target) in short.items():
+        console.print(f"  j. {month}: {mqls} MQLs against a target of {target}")
+
+
 def _print_demo(report: DemoReport, kept: bool) -> None:
     table = Table(title=f"demo funnel (seed {report.seed})")
     table.add_column("stage")
@@ -164,6 +191,7 @@ def _print_demo(report: DemoReport, kept: bool) -> None:
             f"{sum(misses.values()) - misses.get('budi', 0) - misses.get('jake', 0)}"
         )
         console.print(f"  e. pipeline coverage {s.coverage:.2f}x (target 3x)")
+        _print_promises(s)
     if kept:
         console.print(f"files (and their .rejects.csv) in {report.folder}")
     console.print("next: `revalign status` shows the funnel; docs/demo.md lists what to find")

@@ -20,12 +20,13 @@ from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
 from revalign.connectors.translate_leads import LeadTranslator
+from revalign.connectors.translate_team import ForecastTranslator, SurveyTranslator
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event
 from revalign.errors import InputError
 
 BATCH_SIZE = 5000
-KINDS = ("leads", "touches", "opportunities", "costs", "stages")
+KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys")
 # A file must name at least one column of each group (else it is the wrong file or --kind).
 _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "leads": (("email",), ("created_at",)),
@@ -33,6 +34,8 @@ _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "stages": (("email", "lead_id"), ("occurred_at",), ("event",), ("by",)),
     "opportunities": (("opportunity_id",), ("created_at",), ("amount",)),
     "costs": (("campaign",), ("amount",), ("period_start",), ("period_end",)),
+    "forecasts": (("period", "quarter"), ("by",), ("commit", "best_case"), ("submitted_at",)),
+    "surveys": (("respondent",), ("team", "side"), ("score",), ("asked_at",)),
 }
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
@@ -85,6 +88,8 @@ def translator_for(kind: str, ctx: Context) -> Translator:
         "opportunities": OpportunityTranslator,
         "costs": CostTranslator,
         "stages": StageTranslator,
+        "forecasts": ForecastTranslator,
+        "surveys": SurveyTranslator,
     }
     if kind not in makers:
         raise InputError(f"unknown kind {kind!r} (use {', '.join(KINDS)})")

@@ -181,6 +181,7 @@ class SurveyResponse(_Payload):
     about: str  # the other team
     score: int = Field(ge=0, le=10)
     comment: str | None = None
+    respondent: str | None = None  # who answered (a person id or e-mail)
 
 
 class SlaClockStarted(_Payload):

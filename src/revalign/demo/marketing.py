@@ -20,6 +20,7 @@ LEAD_COLUMNS = ("email", "first_name", "last_name", "title", "company", "domain"
                 "lead_score_legacy")  # fmt: skip
 TOUCH_COLUMNS = ("email", "occurred_at", "kind", "channel", "campaign", "url")
 COST_COLUMNS = ("campaign", "channel", "amount", "currency", "period_start", "period_end")
+MISSING_TITLES = "events"  # the channel whose leads come without titles (docs/demo.md)
 _COUNTRY_NAMES = {"ID": "Indonesia", "SG": "Singapore", "GB": "United Kingdom", "US": "USA"}
 
 
@@ -73,8 +74,10 @@ def write_marketing(folder: Path, seed: int, leads: int) -> tuple[Path, Path]:
                 if rng.random() < 0.3
                 else acct.country
             )
+            # planted: the Jakarta summit's badge scans carry no job title
+            title = "" if person.channel.name == MISSING_TITLES else person.title
             row = {"email": email, "first_name": person.first_name, "last_name": person.last_name,
-                   "title": person.title, "company": acct.name, "domain": "",
+                   "title": title, "company": acct.name, "domain": "",
                    "employees": str(acct.employees), "industry": acct.industry,
                    "country": country, "source": person.channel.name,
                    "campaign": person.channel.campaign, "created_at": created,

@@ -2,11 +2,14 @@
 
     report = build_demo(engine, contract, leads=3000, seed=7, folder=Path("demo-files"))
 
-1. marketing half: costs.csv, leads.csv, touches.csv -> `ingest_file` (the engine scores,
+1. the plan: monthly MQL targets (target.set events, submitted directly: no file kind);
+2. marketing half: costs.csv, leads.csv, touches.csv -> `ingest_file` (the engine scores,
    makes MQLs, routes them and starts the SLA clocks);
-2. sales half, from the MQLs in the engine's state: sal_reviews.csv, rep_touches.csv,
+3. sales half, from the MQLs in the engine's state: sal_reviews.csv, rep_touches.csv,
    outcomes.csv, opportunities.csv -> `ingest_file`, in that order;
-3. `engine.tick(period end)`: open clocks that are overdue breach.
+4. promises and opinions: forecasts.csv and surveys.csv -> `ingest_file`, and two capacity
+   notices (capacity.notice, submitted directly), one of them late;
+5. `engine.tick(period end)`: open clocks that are overdue breach.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from revalign.core.titles import seniority
 from revalign.demo import company as co
 from revalign.demo.files import CsvFiles
 from revalign.demo.marketing import write_costs, write_marketing
+from revalign.demo.plans import capacity_events, plan_events, write_forecasts, write_surveys
 from revalign.demo.sales import FILES, Mql, SalesFloor
 from revalign.demo.story import Story, story
 
@@ -147,6 +151,7 @@ def build_demo(
             on_file(report)
 
     c = contract.contract
+    engine.submit(plan_events(leads / DEFAULT_LEADS))
     ingest(write_costs(folder, seed, c, leads / DEFAULT_LEADS), "costs")
     leads_path, touches_path = write_marketing(folder, seed, leads)
     ingest(leads_path, "leads")
@@ -160,6 +165,9 @@ def build_demo(
         paths = files.paths
     for name in FILES:
         ingest(paths[name], _KINDS[name])
+    ingest(write_forecasts(folder, seed, engine.state, c), "forecasts")
+    ingest(write_surveys(folder, seed, c), "surveys")
+    engine.submit(capacity_events(c))
     engine.tick(co.PERIOD_END)
     state = engine.state
     won = sum((o.amount for o in state.opportunities.values() if o.won), Decimal(0))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from revalign.contract.schema import Contract
 from revalign.core.events import Event, EventType
 from revalign.demo import company as co
+from revalign.demo.story_promises import promises
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class Story:
     open_pipeline: Decimal
     remaining_target: Decimal
     coverage: float
+    # f-j (story_promises.py): rep -> {commit, won} in the closed quarter; quarter ->
+    # direction -> NPS; rep -> days between a capacity notice and its start; campaign ->
+    # MQLs without a title; month -> [MQLs, target]
+    forecast_closed_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
+    nps_by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
+    capacity_notice_days_ahead: dict[str, int] = field(default_factory=dict)
+    mqls_missing_title_by_campaign: dict[str, int] = field(default_factory=dict)
+    mqls_vs_target_by_month: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.__dict__.items()}
@@ -41,7 +50,7 @@ def _quarter(contract: Contract) -> str:
 
 
 def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
-    """`read()` gives the ledger's events in order; it is called twice (refusals first)."""
+    """`read()` gives the ledger's events in order; it is called three times (refusals first)."""
     channel_of: dict[str, str] = {}
     campaign_of: dict[str, str] = {}
     opp_lead: dict[str, str] = {}
@@ -112,4 +121,5 @@ def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
         open_pipeline=pipeline,
         remaining_target=remaining,
         coverage=round(float(pipeline / remaining), 2) if remaining else float("inf"),
+        **promises(read(), rejected_ids),
     )

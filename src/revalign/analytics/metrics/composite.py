@@ -7,7 +7,8 @@ Alignment Score (0-100) = 100 × Σ wᵢ·cᵢ / Σ wᵢ over the components wit
   coverage 15 %  1 inside the contract's coverage band (3-5x), else coverage ÷ min below it
                  or max ÷ coverage above it
   nps 15 %       cross-team NPS mapped from -100..100 to 0..1
-A component without data is dropped (and reported), never guessed.
+A component without data is dropped, never guessed: `dropped` names it with the reason,
+and `partial` names the inputs a kept component had to do without.
 """
 
 from __future__ import annotations
@@ -26,11 +27,21 @@ class Alignment:
     score: float | None
     components: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)  # after renormalising
-    dropped: list[str] = field(default_factory=list)
+    dropped: dict[str, str] = field(default_factory=dict)  # component -> why
+    partial: dict[str, list[str]] = field(default_factory=dict)  # component -> null inputs
 
     def as_dict(self) -> dict[str, Any]:
         return {"score": self.score, "components": self.components, "weights": self.weights,
-                "dropped": self.dropped}  # fmt: skip
+                "dropped": self.dropped, "partial": self.partial}  # fmt: skip
+
+
+# The metrics each component reads (a component is dropped when none of them has a value).
+INPUTS: dict[str, tuple[str, ...]] = {
+    "sla": ("sla_compliance_sales", "sla_compliance_marketing"),
+    "shared": ("mql_target_attainment", "mql_to_sql_rate", "sal_acceptance_rate"),
+    "coverage": ("pipeline_coverage",),
+    "nps": ("cross_team_nps",),
+}
 
 
 def _month_range(first: str, last: str) -> list[str]:
@@ -78,8 +89,33 @@ def _coverage(value: Any, ctx: MetricContext) -> float | None:
     return 1.0 if cov <= high else high / cov
 
 
-def alignment(values: Mapping[str, Any], ctx: MetricContext) -> Alignment:
-    """The Alignment Score from the overall metric values."""
+def _why(component: str, values: Mapping[str, Any], ctx: MetricContext,
+         reasons: Mapping[str, str]) -> str:  # fmt: skip
+    """Why a component could not be computed, from its inputs' null reasons where known."""
+    if component == "coverage":
+        if not ctx.coverage_min or not ctx.coverage_max:
+            return "the contract has no pipeline coverage band"
+        if ctx.revenue_target is None:
+            return f"no revenue target for {ctx.quarter} (contract targets or target.set)"
+        if values.get("pipeline_coverage") is None:
+            return reasons.get("pipeline_coverage", f"the {ctx.quarter} target is already met")
+    no_thresholds = not (ctx.mql_to_sql_good or ctx.sal_acceptance_min)
+    if component == "shared" and no_thresholds and values.get("mql_target_attainment") is None:
+        return "no MQL target and no contract thresholds to compare with"
+    inputs = INPUTS[component]
+    if len(inputs) == 1 and inputs[0] in reasons:
+        return reasons[inputs[0]]
+    known = [f"{m}: {reasons[m]}" for m in inputs if m in reasons]
+    if known:
+        return "; ".join(known)
+    return f"{' and '.join(inputs)} {'is' if len(inputs) == 1 else 'are'} null"
+
+
+def alignment(
+    values: Mapping[str, Any], ctx: MetricContext, reasons: Mapping[str, str] | None = None
+) -> Alignment:
+    """The Alignment Score from the overall metric values (`reasons`: why a metric is null)."""
+    why = {**ctx.from_frames.reasons, **(reasons or {})}
     nps = values.get("cross_team_nps")
     parts: dict[str, float | None] = {
         "sla": _mean([values.get("sla_compliance_sales"), values.get("sla_compliance_marketing")]),
@@ -92,10 +128,15 @@ def alignment(values: Mapping[str, Any], ctx: MetricContext) -> Alignment:
         "nps": (float(nps) + 100.0) / 200.0 if nps is not None else None,
     }  # fmt: skip
     present = {k: v for k, v in parts.items() if v is not None}
-    dropped = [k for k, v in parts.items() if v is None]
+    dropped = {k: _why(k, values, ctx, why) for k, v in parts.items() if v is None}
+    partial = {
+        k: [m for m in INPUTS[k] if values.get(m) is None]
+        for k in present
+        if any(values.get(m) is None for m in INPUTS[k])
+    }
     if not present:
         return Alignment(None, dropped=dropped)
     total = sum(WEIGHTS[k] for k in present)
     weights = {k: WEIGHTS[k] / total for k in present}
     score = 100.0 * sum(weights[k] * v for k, v in present.items())
-    return Alignment(score, present, weights, dropped)
+    return Alignment(score, present, weights, dropped, partial)

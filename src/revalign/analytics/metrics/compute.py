@@ -97,6 +97,7 @@ def run_loaded(
     values["mql_target_attainment"] = mql_target_attainment(
         mqls, months[0] if months else None, ctx
     )
+    values.update(ctx.from_frames.values)  # forecast accuracy/bias, cross-team NPS
     score = alignment(values, ctx)
     values["alignment_score"] = score.score
     reasons = {str(r["reason"]): int(r["n"]) for r in backend.query(compile_rejection_reasons())}
@@ -108,6 +109,7 @@ def run_loaded(
             "weights": {k: round(v, 4) for k, v in score.weights.items()},
         },
         "sal_rejection_reasons": reasons,
+        **ctx.from_frames.details,
         "as_of": ctx.as_of.isoformat(),
         "currency": ctx.currency,
         "quarter": ctx.quarter,

@@ -6,14 +6,15 @@ periods with their bounds), so every backend runs the same SQL.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from revalign.analytics.frames import ColumnType, Frames, column, micros
+from revalign.analytics.metrics.from_frames import FrameMetrics, frame_metrics
 from revalign.contract.schema import Contract
+from revalign.core.periods import period_bounds
 
 AUX_SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "params": (
@@ -37,28 +38,12 @@ class MetricContext:
     sal_acceptance_min: float | None = None
     coverage_min: float | None = None
     coverage_max: float | None = None
+    # forecast accuracy/bias and cross-team NPS, computed from the frames (from_frames.py)
+    from_frames: FrameMetrics = field(default_factory=FrameMetrics)
 
     @property
     def quarter(self) -> str:
         return f"{self.as_of.year}Q{(self.as_of.month - 1) // 3 + 1}"
-
-
-def period_bounds(period: str) -> tuple[datetime, datetime] | None:
-    """[start, end) of "2027Q1", "2027-01" or "2027"; None when not a period."""
-    if m := re.fullmatch(r"(\d{4})Q([1-4])", period):
-        year, q = int(m[1]), int(m[2])
-        start = datetime(year, 3 * q - 2, 1, tzinfo=UTC)
-        end = datetime(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1, tzinfo=UTC)
-        return start, end
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            return None
-        end = datetime(year + (month == 12), 1 if month == 12 else month + 1, 1, tzinfo=UTC)
-        return datetime(year, month, 1, tzinfo=UTC), end
-    if re.fullmatch(r"\d{4}", period):
-        return datetime(int(period), 1, 1, tzinfo=UTC), datetime(int(period) + 1, 1, 1, tzinfo=UTC)
-    return None
 
 
 def _targets(frames: Frames, metric: str) -> dict[str, float]:
@@ -76,9 +61,10 @@ def build_context(frames: Frames, contract: Contract | None, as_of: datetime) ->
         revenue = float(planned) if planned is not None else None
     slas = contract.slas if contract is not None else None
     per_month = contract.targets.mql_per_month if contract is not None else 0
+    currency = contract.currency if contract is not None else "USD"
     return MetricContext(
         as_of=as_of.astimezone(UTC),
-        currency=contract.currency if contract is not None else "USD",
+        currency=currency,
         revenue_target=revenue,
         mql_targets=_targets(frames, "mqls"),
         mql_per_month=float(per_month) if per_month else None,
@@ -86,6 +72,7 @@ def build_context(frames: Frames, contract: Contract | None, as_of: datetime) ->
         sal_acceptance_min=slas.sal_acceptance_min if slas else None,
         coverage_min=slas.pipeline_coverage_min if slas else None,
         coverage_max=slas.pipeline_coverage_max if slas else None,
+        from_frames=frame_metrics(frames, as_of.astimezone(UTC), currency),
     )
 
 

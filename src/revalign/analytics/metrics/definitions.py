@@ -147,17 +147,18 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "forecast_accuracy",
         "rate",
-        "Mean over closed periods of 1 − |forecast − actual| ÷ actual (latest commit "
-        "forecast vs won revenue); null without forecasts.",
-        measure="forecast_accuracy",
+        "Mean over closed periods of 1 − |forecast − actual| ÷ actual: the team's forecast "
+        "(sum of each person's latest commit before the period ended) vs won revenue in the "
+        "period; null without forecasts (analytics/forecast.py).",
+        composite=True,
         grain="period",
         dims=_NONE,
     ),
     Metric(
         "forecast_bias",
         "rate",
-        "Mean of (forecast − actual) ÷ actual: positive means over-forecast.",
-        measure="forecast_bias",
+        "Mean of (forecast − actual) ÷ actual over the same periods: positive means over-forecast.",
+        composite=True,
         grain="period",
         dims=_NONE,
     ),
@@ -188,8 +189,10 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "cross_team_nps",
         "score",
-        "NPS (-100..100) of survey answers about the other team.",
-        measure="cross_team_nps",
+        "Mean of marketing's NPS of sales and sales' NPS of marketing (-100..100; NPS = % "
+        "answers 9-10 − % answers 0-6) in the as-of quarter, else the one before "
+        "(analytics/nps.py).",
+        composite=True,
         grain="survey",
         dims=_NONE,
     ),

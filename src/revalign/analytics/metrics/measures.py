@@ -82,28 +82,10 @@ _FIRST_CONTACT = (
     "WHERE l.sal_at IS NOT NULL AND (fc.hours IS NOT NULL OR l.first_contact_at IS NOT NULL)"
 )
 
-# The latest commit forecast of every closed period, beside the won revenue of that period.
-_FORECAST = (
-    "SELECT f.period, max(f.amount) AS forecast, coalesce(sum(o.amount), 0) AS actual "
-    "FROM (SELECT period, amount, row_number() OVER "
-    "(PARTITION BY period ORDER BY submitted_at DESC) AS n FROM forecasts "
-    "WHERE category = 'commit' AND currency = (SELECT currency FROM params)) f "
-    "JOIN periods pr ON pr.period = f.period CROSS JOIN params p "
-    "LEFT JOIN opportunities o ON o.won AND o.currency = p.currency "
-    "AND o.closed_at >= pr.period_start AND o.closed_at < pr.period_end "
-    "WHERE f.n = 1 AND pr.period_end <= p.as_of GROUP BY f.period"
-)
-
 _REMAINING_TARGET = (
     "SELECT max(p.revenue_target) - coalesce(sum(o.amount), 0) AS value FROM params p "
     "LEFT JOIN opportunities o ON o.won AND o.currency = p.currency "
     "AND o.closed_at >= p.quarter_start AND o.closed_at < p.quarter_end"
-)
-
-_NPS = (
-    "SELECT CAST(CASE WHEN score >= 9 THEN 100 WHEN score <= 6 THEN -100 ELSE 0 END AS DOUBLE) "
-    "AS value "
-    "FROM surveys WHERE team <> about"
 )
 
 _COSTS = (
@@ -169,27 +151,12 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "remaining_target", _REMAINING_TARGET, agg="max(value)", dims=(), zero_if_empty=False
         ),
-        Measure(
-            "forecast_accuracy",
-            _FORECAST,
-            agg="avg(CASE WHEN actual > 0 THEN 1 - abs(forecast - actual) / actual END)",
-            dims=(),
-            zero_if_empty=False,
-        ),
-        Measure(
-            "forecast_bias",
-            _FORECAST,
-            agg="avg(CASE WHEN actual > 0 THEN (forecast - actual) / actual END)",
-            dims=(),
-            zero_if_empty=False,
-        ),
         _clocks("sla_resolved", "TRUE"),
         _clocks("sla_met", _MET),
         _clocks("sla_resolved_sales", "c.owner_side = 'sales'"),
         _clocks("sla_met_sales", f"c.owner_side = 'sales' AND {_MET}"),
         _clocks("sla_resolved_marketing", "c.owner_side = 'marketing'"),
         _clocks("sla_met_marketing", f"c.owner_side = 'marketing' AND {_MET}"),
-        Measure("cross_team_nps", _NPS, agg="avg(value)", dims=(), zero_if_empty=False),
         _aging("lead_aging_0_7", 0, 7),
         _aging("lead_aging_8_14", 8, 14),
         _aging("lead_aging_15_30", 15, 30),

@@ -154,8 +154,9 @@ EXPECTED: dict[str, Any] = {
     "sales_cycle_median_days": 17.0,  # 14 and 20
     "forecast_accuracy": 0.8824, "forecast_bias": -0.1176,  # 15000 vs 17000 in 2026-10
     "sla_compliance": 0.6, "sla_compliance_sales": 0.6667, "sla_compliance_marketing": 0.5,
-    "cross_team_nps": 0.0, "mql_target_attainment": 0.4,
-    # 100 * (0.4 * 0.58333 + 0.3 * 0.8 + 0.15 * (0.60606 / 3) + 0.15 * 0.5)
-    "alignment_score": 57.86,
+    # sales of marketing 33.33 (9, 10, 6), marketing of sales -50 (8, 3): mean -8.33
+    "cross_team_nps": -8.33, "mql_target_attainment": 0.4,
+    # 100 * (0.4 * 0.58333 + 0.3 * 0.8 + 0.15 * (0.60606 / 3) + 0.15 * 0.45833)
+    "alignment_score": 57.24,
     "lead_aging_0_7": 1, "lead_aging_8_14": 1, "lead_aging_15_30": 1, "lead_aging_31_plus": 1,
 }  # fmt: skip

@@ -163,6 +163,10 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
             "team": ["sales", "marketing"] * 20, "about": ["marketing", "sales"] * 20,
             "score": list(rng.integers(0, 11, 40)),
             "occurred_at": [_START * 1_000_000] * 40}),
+        opportunity_stages=pd.DataFrame({
+            "opportunity_id": opportunities["opportunity_id"],
+            "stage": column(np.full(len(o), "discovery", dtype=object), "str"),
+            "entered_at": opportunities["created_at"]}),
     )  # fmt: skip
 
 

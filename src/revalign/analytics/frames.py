@@ -37,6 +37,7 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
         ("recycled_at", "ts"), ("first_contact_at", "ts"), ("opportunity_id", "str"),
         ("won_at", "ts"), ("lost_at", "ts"),
         ("stage_at", "ts"),  # extension: when the current stage was entered (lead aging)
+        ("timing", "str"),  # extension: set when the source has no real step times (datasets)
     ),
     "opportunities": (
         ("opportunity_id", "str"), ("lead_id", "str"), ("account_id", "str"),
@@ -256,6 +257,7 @@ class _Builder:
         idx = self._lead(lead_id, at) if lead_id is not None and t in _LEAD_EVENTS else -1
         if t is EventType.LEAD_CAPTURED:
             self._set(idx, created_at=at, segment=segment_of(p.get("employees")))
+            self._set(idx, timing=(p.get("attributes") or {}).get("timing"))
             self._profile(idx, p)
         elif t is EventType.LEAD_UPDATED:
             self._profile(idx, p.get("changes") or {})

@@ -10,7 +10,7 @@ import typer
 from revalign.analytics.frames import load_frames
 from revalign.analytics.metrics import DIMENSIONS, Dimension, compute_metrics
 from revalign.analytics.metrics.compute import EngineName
-from revalign.analytics.metrics.render import to_csv, to_table
+from revalign.analytics.metrics.render import reasons_table, to_csv, to_table
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -78,3 +78,6 @@ def metrics_command(
         typer.echo(to_csv(result), nl=False)
     else:
         console.print(to_table(result))
+        reasons = reasons_table(result)
+        if reasons is not None:
+            console.print(reasons)

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from revalign.connectors.datasets.ingest import ingest_dataset
 from revalign.connectors.datasets.fitted import fitted_contract
+from revalign.connectors.datasets.ingest import ingest_dataset
 from revalign.engine import open_engine
 from revalign.predictive import evaluate, load_labelled
 

@@ -20,25 +20,27 @@ from revalign.core.events import SOURCE_ENGINE, Event, EventType
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
 
 
+def _event(type_: EventType, lead: str, n: int, at: datetime, source: str = "bench",
+           **payload: object) -> Event:  # fmt: skip
+    return Event(type=type_, source=source, source_id=f"{lead}:{n}", occurred_at=at,
+                 lead_id=lead, payload=dict(payload))  # fmt: skip
+
+
 def stream(n_leads: int, touches: int) -> list[Event]:
     out: list[Event] = []
     for i in range(n_leads):
         lead, at = f"L{i}", T0 + timedelta(minutes=i)
-
-        def add(type_: EventType, source: str = "bench", **payload: object) -> Event:
-            e = Event(type=type_, source=source, source_id=f"{lead}:{len(out)}", occurred_at=at,
-                      lead_id=lead, payload=dict(payload))  # fmt: skip
-            out.append(e)
-            return e
-
-        add(EventType.LEAD_CAPTURED, email=f"{lead}@x.co", source="webinar")
-        for _ in range(touches):
-            add(EventType.MARKETING_TOUCH, kind="page_view", channel="webinar")
-        add(EventType.MQL_REACHED, SOURCE_ENGINE, score=70.0, threshold=60.0)
-        add(EventType.SCORE_CHANGED, SOURCE_ENGINE, score=70.0, parts=[])
-        if i % 10 == 0:
-            bad = add(EventType.SQL_QUALIFIED, by="x", framework="bant", fields={})
-            add(EventType.EVENT_REJECTED, SOURCE_ENGINE, rejected_id=bad.id, reason="no SAL")
+        out.append(_event(EventType.LEAD_CAPTURED, lead, 0, at, email=f"{lead}@x.co"))
+        for k in range(touches):
+            out.append(_event(EventType.MARKETING_TOUCH, lead, 1 + k, at, kind="page_view"))
+        out.append(_event(EventType.MQL_REACHED, lead, 100, at, SOURCE_ENGINE, score=70.0))
+        out.append(_event(EventType.SCORE_CHANGED, lead, 101, at, SOURCE_ENGINE, score=70.0))
+        if i % 10 == 0:  # an SQL before any SAL: the core refuses it
+            bad = _event(EventType.SQL_QUALIFIED, lead, 102, at, by="x", framework="bant")
+            out.append(bad)
+            reason = "SQL needs an accepted SAL first"
+            out.append(_event(EventType.EVENT_REJECTED, lead, 103, at, SOURCE_ENGINE,
+                              rejected_id=bad.id, reason=reason))  # fmt: skip
     return out
 
 

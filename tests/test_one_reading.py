@@ -132,3 +132,36 @@ def test_status_metrics_and_replay_agree(actions: list[tuple[Any, ...]]) -> None
     assert {k: recorded[k] for k in metrics.metrics} == metrics.metrics
     assert replay["null_reasons"]["recorded"] == metrics.null_reasons
     assert recorded == replay["replayed"]
+
+
+def test_a_refused_crm_move_counts_nowhere(tmp_path: Path) -> None:
+    """The issue's case: sal_accepted for a lead that never became an MQL."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import revalign.cli  # noqa: F401
+    from revalign.cli.app import app
+    from revalign.engine import open_engine
+
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    small = {**SMALL_LEAD, "email": "andi@kecil.co.id"}
+    facts = [
+        Event(type=T.LEAD_CAPTURED, source="crm", source_id="c1", occurred_at=MONDAY,
+              lead_id="L1", payload=small),
+        Event(type=T.SAL_ACCEPTED, source="crm", source_id="c2",
+              occurred_at=MONDAY + timedelta(hours=1), lead_id="L1", payload={"by": "maya"}),
+    ]  # fmt: skip
+    with open_engine(url, CONTRACT) as engine:
+        engine.submit(facts)
+        assert engine.state.leads["L1"].stage.value == "lead"
+    argv = ["metrics", "--db", url, "--as-of", MONDAY.isoformat(), "--json"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["metrics"]["sals"] == 0 and data["metrics"]["mqls"] == 0
+    assert data["metrics"]["sal_acceptance_rate"] is None
+    assert data["null_reasons"]["sal_acceptance_rate"] == (
+        "no SAL decisions (accepted or rejected MQLs)"
+    )
+    assert data["null_reasons"]["cost_per_sql"] == "no campaign costs in USD"

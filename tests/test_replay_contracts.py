@@ -60,7 +60,10 @@ def test_stricter_threshold_drops_decisions(contract: VersionedContract) -> None
     # no MQLs under the stricter contract: the rate is unknown there, not 0
     assert result["replayed"]["mql_to_sql_rate"] is None
     assert result["null_reasons"]["replayed"]["mql_to_sql_rate"] == "no MQLs"
-    assert result["replayed"]["mql_to_sql_rate_by_channel"] == {"paid_social": None, "webinar": None}
+    assert result["replayed"]["mql_to_sql_rate_by_channel"] == {
+        "paid_social": None,
+        "webinar": None,
+    }
     assert result["diff"]["mql_to_sql_rate_by_channel"] == {"paid_social": None, "webinar": None}
     assert set(result["replayed"]["sla_breaches"]) == set(result["recorded"]["sla_breaches"])
 

@@ -19,7 +19,7 @@ from revalign.analytics.metrics.composite import alignment, mql_target_attainmen
 from revalign.analytics.metrics.context import AUX_SCHEMA, MetricContext, aux_tables, build_context
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
 from revalign.analytics.metrics.model import DIMENSIONS, Dimension, Unit
-from revalign.analytics.metrics.reasons import FACT_METRICS, null_reasons
+from revalign.analytics.metrics.reasons import FACT_METRICS, facts_of, null_reasons
 from revalign.contract.schema import Contract
 from revalign.errors import InputError
 
@@ -89,7 +89,8 @@ def run_loaded(
     """The metric set on a backend whose tables are already loaded."""
     if by is not None and by not in DIMENSIONS:
         raise InputError(f"unknown dimension {by!r}; choose one of {', '.join(DIMENSIONS)}")
-    raw = backend.query(compile_metrics(METRICS, by, cohort))
+    wanted = METRICS if by is not None else (*METRICS, *FACT_METRICS)
+    raw = backend.query(compile_metrics(wanted, by, cohort))
     if by is not None:
         rows = [_row(r, by) for r in raw]
         return MetricsResult(by, cohort, rows)
@@ -103,8 +104,7 @@ def run_loaded(
     score = alignment(values, ctx)
     values["alignment_score"] = score.score
     reasons = {str(r["reason"]): int(r["n"]) for r in backend.query(compile_rejection_reasons())}
-    facts_row = backend.query(compile_metrics(FACT_METRICS))
-    facts = dict(facts_row[0]) if facts_row else {}
+    facts = facts_of(raw[0]) if raw else {}
     values = {k: rounded(k, v) for k, v in values.items()}
     nulls = null_reasons(METRICS, values, facts, ctx)
     dropped = {k: nulls.get(m, "no data") for k, m in _COMPONENT_OF.items() if k in score.dropped}

@@ -12,13 +12,20 @@ from typing import Any
 from revalign.analytics.metrics.context import MetricContext
 from revalign.analytics.metrics.model import Metric
 
-# Base measures the reasons read, queried overall beside the metrics.
+# Base measures the reasons read, queried overall in the same query as the metrics (their
+# CTEs are shared with the metrics that use them), as columns `fact_<measure>`.
 FACTS: tuple[str, ...] = (
     "leads", "mqls", "sqls", "sal_reviewed", "opportunities", "won_deals", "closed_deals",
     "costs", "remaining_target", "sla_resolved", "sla_resolved_sales",
     "sla_resolved_marketing", "clocks_untimed", "leads_untimed",
 )  # fmt: skip
-FACT_METRICS: tuple[Metric, ...] = tuple(Metric(n, "count", "", measure=n) for n in FACTS)
+FACT_METRICS: tuple[Metric, ...] = tuple(Metric(f"fact_{n}", "count", "", measure=n) for n in FACTS)
+
+
+def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The base counts from an overall result row (`fact_<measure>` columns)."""
+    return {n: row.get(f"fact_{n}") for n in FACTS}
+
 
 _NO_DATES = "the data records no real times for these steps (synthesised or nominal dates)"
 # The denominator of each ratio metric, and what "none of them" means.

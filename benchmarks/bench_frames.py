@@ -5,7 +5,7 @@ every tenth lead an illegal SAL decision refused by an engine.rejected. Prints e
 second of `frames_from_events` (which reads the refused ids first, then folds).
 
     .venv/bin/python benchmarks/bench_frames.py                  # 50k leads, 10 touches each
-    .venv/bin/python benchmarks/bench_frames.py --leads 200000
+    .venv/bin/python benchmarks/bench_frames.py --full           # 200k leads
 """
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=50_000)
     parser.add_argument("--touches", type=int, default=10)
+    parser.add_argument("--full", action="store_true", help="200k leads (2.6M events)")
     args = parser.parse_args()
+    if args.full:
+        args.leads = 200_000
     events = stream(args.leads, args.touches)
     best = float("inf")
     for _ in range(3):

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from revalign.connectors.datasets.fitted import fitted_contract
 from revalign.connectors.datasets.ingest import ingest_dataset
-from revalign.contract.loader import default_contract
 from revalign.engine import open_engine
 from revalign.predictive import evaluate, load_labelled
 
@@ -23,7 +23,7 @@ FOLDERS = {
 
 
 def bench_ingest(name: str, folder: Path) -> None:
-    contract = default_contract()
+    contract = fitted_contract(name)  # the contract the dataset is ingested under
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_engine(f"sqlite:///{tmp}/bench.db", contract)
         try:

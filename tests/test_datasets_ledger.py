@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import revalign.cli  # noqa: F401  (registers the commands)
 from revalign.cli.app import app
+from revalign.connectors.datasets.fitted import fitted_contract
 from revalign.connectors.datasets.ingest import DatasetReport, ingest_dataset
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event, EventType
@@ -119,10 +120,10 @@ def _assert_idempotent(run: Ingested) -> None:
 def olist(
     datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Ingested, pd.DataFrame, pd.DataFrame]:
-    from revalign.contract.loader import default_contract
-
     folder = datasets_dir / "olist_marketing_funnel"
-    run = _ingest("olist", folder, tmp_path_factory.mktemp("olist") / "l.db", default_contract())
+    run = _ingest(
+        "olist", folder, tmp_path_factory.mktemp("olist") / "l.db", fitted_contract("olist")
+    )
     mqls = pd.read_csv(folder / "olist_marketing_qualified_leads_dataset.csv")
     deals = pd.read_csv(
         folder / "olist_closed_deals_dataset.csv", dtype={"declared_monthly_revenue": str}
@@ -164,11 +165,9 @@ def test_olist_matches_pandas(olist: tuple[Ingested, pd.DataFrame, pd.DataFrame]
 def xeducation(
     datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Ingested, pd.DataFrame]:
-    from revalign.contract.loader import default_contract
-
     folder = datasets_dir / "x_education_leads"
     db = tmp_path_factory.mktemp("xeducation") / "l.db"
-    run = _ingest("xeducation", folder, db, default_contract())
+    run = _ingest("xeducation", folder, db, fitted_contract("xeducation"))
     return run, pd.read_csv(folder / "Leads.csv")
 
 
@@ -254,3 +253,61 @@ def test_maven_matches_pandas(maven: tuple[Ingested, pd.DataFrame, pd.DataFrame]
         pd.to_datetime(raw_won["close_date"]) - pd.to_datetime(raw_won["engage_date"])
     ).dt.days
     assert cycle.median() == raw_cycle.median() == 57
+
+
+# -- measured under the fitted contract, at the dataset's own snapshot --------------------
+
+_NO_TIMES = "the data records no real times for these steps"
+
+
+def _dataset_metrics(name: str, url: str) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["dataset-metrics", name, "--db", url, "--json"])
+    assert result.exit_code == 0, result.output
+    out: dict[str, Any] = json.loads(result.output)
+    return out
+
+
+def _clock_owners(url: str) -> set[str]:
+    ledger = open_ledger(url)
+    try:
+        clocks = [e for e in ledger.read() if e.type is EventType.SLA_CLOCK_STARTED]
+    finally:
+        ledger.close()
+    return {str(e.payload["owner"]) for e in clocks}
+
+
+def test_xeducation_without_dates_gives_no_times(xeducation: tuple[Ingested, pd.DataFrame]) -> None:
+    out = _dataset_metrics("xeducation", xeducation[0].url)
+    metrics, reasons = out["metrics"], out["null_reasons"]
+    for name in ("sla_compliance", "time_to_first_contact_median_hours", "sales_cycle_median_days"):
+        assert metrics[name] is None
+        assert _NO_TIMES in reasons[name]
+    assert out["details"]["quarter"] == "2020Q1" and out["details"]["currency"] == "INR"
+    assert metrics["leads"] == 9240 and metrics["won_deals"] == 3561
+    assert "sla" in out["details"]["alignment_score"]["dropped"]
+
+
+def test_olist_is_routed_to_no_rep_of_the_demo(
+    olist: tuple[Ingested, pd.DataFrame, pd.DataFrame],
+) -> None:
+    url = olist[0].url
+    assert _clock_owners(url) <= {"system", "olist-team"}
+    out = _dataset_metrics("olist", url)
+    metrics, reasons = out["metrics"], out["null_reasons"]
+    assert metrics["sla_compliance"] is None and _NO_TIMES in reasons["sla_compliance"]
+    assert metrics["sales_cycle_median_days"] == 14.65  # first contact -> won: real dates
+    assert metrics["pipeline_coverage"] is None
+    assert reasons["pipeline_coverage"].startswith("no revenue target for 2018Q4")
+    assert out["details"]["currency"] == "BRL"
+
+
+def test_maven_is_measured_in_its_own_quarter(
+    maven: tuple[Ingested, pd.DataFrame, pd.DataFrame],
+) -> None:
+    out = _dataset_metrics("maven", maven[0].url)
+    metrics, reasons = out["metrics"], out["null_reasons"]
+    assert out["details"]["as_of"] == "2017-12-31T00:00:00+00:00"
+    assert metrics["pipeline_coverage"] is None
+    assert reasons["pipeline_coverage"].startswith("no revenue target for 2017Q4")
+    assert metrics["win_rate"] == 0.6315 and metrics["sales_cycle_median_days"] == 57.0
+    assert metrics["alignment_score"] is None and "alignment_score" in reasons

@@ -39,8 +39,9 @@ def _invoke(*args: str) -> str:
 
 def test_json_overall_has_every_metric(db: str, tmp_path: Path) -> None:
     data = json.loads(_invoke("--db", db, "--as-of", AS_OF, "--json"))
-    assert set(data) == {"metrics", "details"}
+    assert set(data) == {"metrics", "null_reasons", "details"}
     assert data["metrics"] == EXPECTED
+    assert data["null_reasons"] == {}  # the sample funnel gives every metric
     assert data["details"]["sal_rejection_reasons"] == {"duplicate": 1, "wrong_size": 1}
 
 

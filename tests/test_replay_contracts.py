@@ -43,20 +43,28 @@ def test_replay_is_deterministic(contract: VersionedContract) -> None:
 def test_same_contract_diff_is_zero(contract: VersionedContract) -> None:
     result = replay_sources(history(contract), contract, contract)
     assert result["recorded"] == result["replayed"]
-    assert result["recorded"]["mql_count"] == 3
+    assert result["recorded"]["mqls"] == 3
     assert result["recorded"]["sal_acceptance_rate"] == 0.5
-    assert result["recorded"]["mql_to_sql_by_channel"] == {"paid_social": 0.5, "webinar": 0.0}
-    assert all(v == 0 for k, v in result["diff"].items() if not isinstance(v, dict))
+    assert result["recorded"]["mql_to_sql_rate_by_channel"] == {"paid_social": 0.5, "webinar": 0.0}
+    numbers = [v for k, v in result["diff"].items() if not isinstance(v, dict)]
+    assert all(v in (0, None) for v in numbers)
 
 
 def test_stricter_threshold_drops_decisions(contract: VersionedContract) -> None:
     strict = contract_with(scoring={"mql_threshold": 75})
     result = replay_sources(history(contract), contract, strict)
     assert set(result["recorded"]) == set(result["replayed"]) == set(result["diff"])
-    assert result["replayed"]["mql_count"] == 0
-    assert result["diff"]["mql_count"] == -3
+    assert result["replayed"]["mqls"] == 0
+    assert result["diff"]["mqls"] == -3
     assert result["replayed"]["dropped_decisions"] == 2
-    assert result["diff"]["mql_to_sql_by_channel"] == {"paid_social": -0.5, "webinar": 0.0}
+    # no MQLs under the stricter contract: the rate is unknown there, not 0
+    assert result["replayed"]["mql_to_sql_rate"] is None
+    assert result["null_reasons"]["replayed"]["mql_to_sql_rate"] == "no MQLs"
+    assert result["replayed"]["mql_to_sql_rate_by_channel"] == {
+        "paid_social": None,
+        "webinar": None,
+    }
+    assert result["diff"]["mql_to_sql_rate_by_channel"] == {"paid_social": None, "webinar": None}
     assert set(result["replayed"]["sla_breaches"]) == set(result["recorded"]["sla_breaches"])
 
 
@@ -98,8 +106,15 @@ def test_replay_cli_json(contract: VersionedContract, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["replay", "--contract", str(other), "--db", url, "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert out["diff"]["mql_count"] == -3
+    assert out["diff"]["mqls"] == -3
     assert out["replayed"]["dropped_decisions"] == 2
+    table = CliRunner().invoke(app, ["replay", "--contract", str(other), "--db", url])
+    assert table.exit_code == 0, table.output
+    # the replayed run has no MQL, so its rates print as unknown, never the recorded values
+    row = next(line for line in table.output.splitlines() if "sal_acceptance_rate" in line)
+    assert row.split("│")[2:4] == ["      0.5 ", "        — "], row
+    empty = next(line for line in table.output.splitlines() if "sla_breaches" in line)
+    assert "(none)" in empty
 
 
 @pytest.mark.parametrize("threshold", [40, 60, 90])

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from revalign.core.events import Event, EventType
+from revalign.core.explain import score_at
 from revalign.core.lifecycle import validate
 from revalign.core.payloads import validate_payload
 from revalign.core.qualification import cadence_shortfall, cadence_touches
@@ -85,7 +86,10 @@ def lead_show(engine: Engine, lead_id: str, at: datetime | None = None) -> dict[
         "source": lead.source,
         "stage": lead.stage.value,
         "stage_at": lead.stage_at,
-        "score": lead.score,
+        # the score at `now`, computed as `explain` computes it (decay to the same moment)
+        "score": score_at(lead, engine.contract, now),
+        "score_at": now,
+        "score_recorded": lead.score,  # as of the last rescoring event
         "high_intent": lead.high_intent or high_intent(lead, engine.contract, now),
         "owner": lead.owner,
         "team": lead.team,

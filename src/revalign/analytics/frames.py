@@ -4,13 +4,15 @@ One pass over the ledger; rows accumulate in column lists (touches, the big tabl
 arrays of codes and epoch microseconds), and DataFrames are built once at the end, so a
 million leads and ten million touches never become ten million Python row objects.
 Column names and types are fixed in `SCHEMA` (see docs/metrics.md); timestamps are
-tz-aware UTC.
+tz-aware UTC. The pass reads the ledger under the core's fold rules: a fact the core refused
+(its `engine.rejected` follows it) and a source event of a derived-only type count nowhere
+(`analytics/refusals.py`), so frames, `status` and replay agree on every stage count.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -18,7 +20,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from revalign.core.events import Event, EventType
+from revalign.analytics.refusals import refused_in, refused_in_ledger
+from revalign.core.events import SOURCE_ENGINE, Event, EventType
+from revalign.core.lifecycle import DERIVED_ONLY
 from revalign.ledger.base import Ledger
 
 ColumnType = Literal["str", "ts", "float", "int", "bool"]
@@ -33,6 +37,7 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
         ("recycled_at", "ts"), ("first_contact_at", "ts"), ("opportunity_id", "str"),
         ("won_at", "ts"), ("lost_at", "ts"),
         ("stage_at", "ts"),  # extension: when the current stage was entered (lead aging)
+        ("timing", "str"),  # extension: set when the source has no real step times (datasets)
     ),
     "opportunities": (
         ("opportunity_id", "str"), ("lead_id", "str"), ("account_id", "str"),
@@ -201,7 +206,8 @@ def _amount(value: Any) -> float | None:
 class _Builder:
     """Folds events into the tables, one event at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, refused: set[str] | frozenset[str] = frozenset()) -> None:
+        self.refused = refused
         self.leads = _Rows("leads")
         self.opps = _Rows("opportunities")
         self.clocks = _Rows("clocks")
@@ -244,7 +250,10 @@ class _Builder:
             self._set(idx, employees=p["employees"], segment=segment_of(p["employees"]))
 
     def apply(self, e: Event) -> None:
-        at, p, t = micros(e.occurred_at), e.payload, e.type
+        t = e.type
+        if e.source != SOURCE_ENGINE and (t in DERIVED_ONLY or e.id in self.refused):
+            return  # the core refused it (or never folds it): it counts nowhere
+        at, p = micros(e.occurred_at), e.payload
         opp_id = e.opportunity_id
         lead_id = e.lead_id
         if lead_id is None and opp_id is not None and opp_id in self.opps.index:
@@ -252,6 +261,7 @@ class _Builder:
         idx = self._lead(lead_id, at) if lead_id is not None and t in _LEAD_EVENTS else -1
         if t is EventType.LEAD_CAPTURED:
             self._set(idx, created_at=at, segment=segment_of(p.get("employees")))
+            self._set(idx, timing=(p.get("attributes") or {}).get("timing"))
             self._profile(idx, p)
         elif t is EventType.LEAD_UPDATED:
             self._profile(idx, p.get("changes") or {})
@@ -394,17 +404,26 @@ _LEAD_EVENTS = frozenset({EventType.LEAD_CAPTURED, EventType.LEAD_UPDATED,
                           EventType.MARKETING_TOUCH}) | _OPP_EVENTS  # fmt: skip
 
 
-def frames_from_events(events: Iterable[Event]) -> Frames:
-    """Fold events (in ledger order) into the analytical tables."""
-    builder = _Builder()
+def frames_from_events(
+    events: Iterable[Event], refused: set[str] | frozenset[str] | None = None
+) -> Frames:
+    """Fold events (in ledger order) into the analytical tables, skipping refused facts.
+
+    `refused`: ids of the refused facts when the caller knows them; else they are read
+    from the `engine.rejected` events among `events` (one extra pass).
+    """
+    if refused is None:
+        events = events if isinstance(events, Sequence) else list(events)
+        refused = refused_in(events)
+    builder = _Builder(refused)
     for event in events:
         builder.apply(event)
     return builder.frames()
 
 
 def load_frames(ledger: Ledger) -> Frames:
-    """Stream the whole ledger into frames."""
-    return frames_from_events(ledger.read(after_seq=0))
+    """Stream the whole ledger into frames (the refused ids first, by one small query)."""
+    return frames_from_events(ledger.read(after_seq=0), refused_in_ledger(ledger))
 
 
 def empty_frames() -> Frames:

@@ -8,9 +8,9 @@ from typing import Annotated, cast
 import typer
 
 from revalign.analytics.frames import load_frames
-from revalign.analytics.metrics import DIMENSIONS, Dimension, compute_metrics
+from revalign.analytics.metrics import DIMENSIONS, Dimension, MetricsResult, compute_metrics
 from revalign.analytics.metrics.compute import EngineName
-from revalign.analytics.metrics.render import to_csv, to_table
+from revalign.analytics.metrics.render import reasons_table, to_csv, to_table
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -72,9 +72,17 @@ def metrics_command(
         frames, engine=cast(EngineName, engine), by=_DIMS.get(by or ""), cohort=cohort,
         contract=resolve_contract(contract).contract, as_of=when, pg_url=pg_url,
     )  # fmt: skip
+    print_metrics(result, json_out, csv_out)
+
+
+def print_metrics(result: MetricsResult, json_out: bool, csv_out: bool) -> None:
+    """JSON (with `null_reasons`), CSV, or the table and why each null metric is null."""
     if json_out:
         print_json(result.as_json())
     elif csv_out:
         typer.echo(to_csv(result), nl=False)
     else:
         console.print(to_table(result))
+        reasons = reasons_table(result)
+        if reasons is not None:
+            console.print(reasons)

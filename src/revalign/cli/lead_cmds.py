@@ -75,12 +75,29 @@ def _out(view: dict[str, Any], json_out: bool) -> None:
     console.print(table)
 
 
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="ISO moment the score and clocks are read at (default now)."),
+]
+
+
+def _moment(text: str | None, option: str = "--at") -> datetime:
+    """An ISO date or datetime (naive = UTC); now when not given."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not an ISO date or datetime") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 @lead_app.command("show")
-def show(lead_id: LeadArg, db: DbOption = None, contract: ContractOption = None,
-         json_out: JsonOption = False) -> None:  # fmt: skip
-    """Show a lead: stage, owner, score, SLA clocks, cadence and history."""
+def show(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
+         contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
+    """Show a lead: stage, owner, score at --at, SLA clocks, cadence and history."""
     with _engine(db, contract) as engine:
-        _out(services.lead_show(engine, lead_id), json_out)
+        _out(services.lead_show(engine, lead_id, _moment(at)), json_out)
 
 
 @lead_app.command("accept")
@@ -182,9 +199,9 @@ def opp_lost(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
 
 
 @app.command("explain")
-def explain(lead_id: LeadArg, db: DbOption = None, contract: ContractOption = None,
-            json_out: JsonOption = False) -> None:  # fmt: skip
-    """Why a lead has its score: every rule that fired and its points."""
+def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
+            contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
+    """Why a lead has its score at --at: every rule that fired and its points."""
     from revalign.core.explain import explain_lead, explanation_to_json, render_explanation
 
     with _engine(db, contract) as engine:
@@ -193,7 +210,7 @@ def explain(lead_id: LeadArg, db: DbOption = None, contract: ContractOption = No
             from revalign.errors import NotFound
 
             raise NotFound(f"no lead {lead_id!r}")
-        expl = explain_lead(lead, engine.contract, datetime.now(UTC))
+        expl = explain_lead(lead, engine.contract, _moment(at))
     if json_out:
         print_json(explanation_to_json(expl))
     else:
@@ -205,27 +222,43 @@ def replay(other: Annotated[Path, typer.Option("--contract", help="The contract 
            recorded: Annotated[Path | None, typer.Option(
                "--recorded", help="The contract the history ran under (default: the one in use)."
            )] = None,
+           as_of: Annotated[str | None, typer.Option(
+               "--as-of", help="ISO moment both runs are measured at (default: the last fact)."
+           )] = None,
            db: DbOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Re-run the recorded history under another contract, in memory, and show the difference."""
     from revalign.contract.loader import load_contract
     from revalign.replay import replay_ledger
 
-    result = replay_ledger(resolve_db_url(db), resolve_contract(recorded), load_contract(other))
+    when = _moment(as_of, "--as-of") if as_of else None
+    result = replay_ledger(resolve_db_url(db), resolve_contract(recorded), load_contract(other),
+                           when)  # fmt: skip
     if json_out:
         print_json(result)
         return
-    table = Table(title=f"Replay under {other}")
+    console.print(replay_table(result, f"Replay under {other}"))
+
+
+def _value(value: Any) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def replay_table(result: dict[str, Any], title: str) -> Table:
+    """One row per metric (per sub-key for the maps); an empty map is one `(none)` row."""
+    table = Table(title=title)
     for name in ("metric", "recorded", "replayed", "diff"):
         table.add_column(name, justify="left" if name == "metric" else "right")
+    parts = ("recorded", "replayed", "diff")
     for key, value in result["recorded"].items():
         if isinstance(value, dict):
+            if not value:  # nothing in either run: say so, never show another run's values
+                table.add_row(escape(f"{key}"), "(none)", "(none)", "—")
             for sub in value:
-                row = [result[part][key][sub] for part in ("recorded", "replayed", "diff")]
-                table.add_row(escape(f"{key}[{sub}]"), *(f"{v:g}" for v in row))  # not markup
+                cells = [_value(result[part][key].get(sub)) for part in parts]
+                table.add_row(escape(f"{key}[{sub}]"), *cells)  # not markup
         else:
-            row = [result[part][key] for part in ("recorded", "replayed", "diff")]
-            table.add_row(key, *(f"{v:g}" for v in row))
-    console.print(table)
+            table.add_row(key, *(_value(result[part][key]) for part in parts))
+    return table
 
 
 def _print_opp(view: dict[str, Any], json_out: bool) -> None:

@@ -19,7 +19,13 @@ from revalign.core.titles import seniority
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-__all__ = ["Explanation", "explain_lead", "explanation_to_json", "render_explanation"]
+__all__ = [
+    "Explanation",
+    "explain_lead",
+    "explanation_to_json",
+    "render_explanation",
+    "score_at",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,12 @@ def explain_lead(state: LeadState, contract: ContractLike, at: datetime) -> Expl
         seniority=seniority(state.title).value,
         stage=state.stage.value,
     )
+
+
+def score_at(state: LeadState, contract: ContractLike, at: datetime) -> float:
+    """The lead's score at `at` (behaviour decayed to `at`): what `explain` and `lead show`
+    print for the same moment. The stored score is the one of the last rescoring."""
+    return score_lead(state, scoring_model(contract), at).total
 
 
 def explanation_to_json(expl: Explanation) -> dict[str, Any]:

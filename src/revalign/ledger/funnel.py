@@ -1,15 +1,25 @@
-"""The funnel as the projections see it: current stage counts and stages ever reached."""
+"""The funnel's stage counts and reach counts, read three ways that must agree.
+
+`funnel_counts` reads the `leads` projection (what `revalign status` prints),
+`counts_from_state` the core's FunnelState, `counts_from_frames` the analytical frames
+(what the metrics read). All three follow the core's fold rules, so a refused fact counts
+nowhere; tests/test_one_reading.py checks they agree on random ledgers.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from revalign.core.state import Stage
+from revalign.core.state import FunnelState, Stage
 from revalign.ledger.sql import SqlLedger
 from revalign.ledger.tables import leads
+
+if TYPE_CHECKING:
+    from revalign.analytics.frames import Frames
 
 # The conversion chain of `revalign status`: each step's share of the step before.
 CHAIN: tuple[str, ...] = ("lead", "mql", "sal", "sql", "opportunity", "won")
@@ -52,3 +62,36 @@ def funnel_counts(ledger: SqlLedger) -> FunnelCounts:
     stages = {s.value: int(by_stage.get(s.value, 0)) for s in Stage}
     reached = dict(zip(CHAIN, (int(v) for v in row), strict=True))
     return FunnelCounts(stages=stages, reached=reached)
+
+
+def counts_from_state(state: FunnelState) -> FunnelCounts:
+    """The same counts from the core's fold."""
+    leads = list(state.leads.values())
+    stages = {s.value: 0 for s in Stage}
+    for lead in leads:
+        stages[lead.stage.value] += 1
+    reached = (
+        len(leads),
+        sum(1 for x in leads if x.mql_at is not None),
+        sum(1 for x in leads if x.sal_at is not None),
+        sum(1 for x in leads if x.sql_at is not None),
+        sum(1 for x in leads if x.opportunity_id is not None),
+        stages[Stage.WON.value],
+    )
+    return FunnelCounts(stages=stages, reached=dict(zip(CHAIN, reached, strict=True)))
+
+
+def counts_from_frames(frames: Frames) -> FunnelCounts:
+    """The same counts from the analytical frames."""
+    leads = frames.leads
+    by_stage = leads["stage"].value_counts()
+    stages = {s.value: int(by_stage.get(s.value, 0)) for s in Stage}
+    reached = (
+        len(leads),
+        int(leads["mql_at"].notna().sum()),
+        int(leads["sal_at"].notna().sum()),
+        int(leads["sql_at"].notna().sum()),
+        int(leads["opportunity_id"].notna().sum()),
+        stages[Stage.WON.value],
+    )
+    return FunnelCounts(stages=stages, reached=dict(zip(CHAIN, reached, strict=True)))

@@ -19,6 +19,7 @@ from revalign.analytics.metrics.composite import alignment, mql_target_attainmen
 from revalign.analytics.metrics.context import AUX_SCHEMA, MetricContext, aux_tables, build_context
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
 from revalign.analytics.metrics.model import DIMENSIONS, Dimension, Unit
+from revalign.analytics.metrics.reasons import FACT_METRICS, facts_of, null_reasons
 from revalign.contract.schema import Contract
 from revalign.errors import InputError
 
@@ -34,6 +35,7 @@ class MetricsResult:
     cohort: bool
     rows: list[dict[str, Any]]
     details: dict[str, Any] = field(default_factory=dict)
+    null_reasons: dict[str, str] = field(default_factory=dict)  # overall: metric -> why null
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -41,7 +43,8 @@ class MetricsResult:
 
     def as_json(self) -> dict[str, Any]:
         if self.by is None:
-            return {"metrics": self.metrics, "details": self.details}
+            return {"metrics": self.metrics, "null_reasons": self.null_reasons,
+                    "details": self.details}  # fmt: skip
         return {"rows": self.rows}
 
 
@@ -86,7 +89,8 @@ def run_loaded(
     """The metric set on a backend whose tables are already loaded."""
     if by is not None and by not in DIMENSIONS:
         raise InputError(f"unknown dimension {by!r}; choose one of {', '.join(DIMENSIONS)}")
-    raw = backend.query(compile_metrics(METRICS, by, cohort))
+    wanted = METRICS if by is not None else (*METRICS, *FACT_METRICS)
+    raw = backend.query(compile_metrics(wanted, by, cohort))
     if by is not None:
         rows = [_row(r, by) for r in raw]
         return MetricsResult(by, cohort, rows)
@@ -101,12 +105,19 @@ def run_loaded(
     score = alignment(values, ctx)
     values["alignment_score"] = score.score
     reasons = {str(r["reason"]): int(r["n"]) for r in backend.query(compile_rejection_reasons())}
+    facts = facts_of(raw[0]) if raw else {}
+    values = {k: rounded(k, v) for k, v in values.items()}
+    nulls = null_reasons(METRICS, values, facts, ctx)
+    dropped = {k: nulls.get(m, "no data") for k, m in _COMPONENT_OF.items() if k in score.dropped}
+    if "alignment_score" in nulls:
+        nulls.update(null_reasons((BY_NAME["alignment_score"],), values, facts, ctx, dropped))
     details = {
         "alignment_score": {
             **score.as_dict(),
             "score": rounded("alignment_score", score.score),
             "components": {k: round(v, 4) for k, v in score.components.items()},
             "weights": {k: round(v, 4) for k, v in score.weights.items()},
+            "dropped_reasons": dropped,
         },
         "sal_rejection_reasons": reasons,
         **ctx.from_frames.details,
@@ -115,7 +126,16 @@ def run_loaded(
         "quarter": ctx.quarter,
         "cohort": cohort,
     }
-    return MetricsResult(None, cohort, [{k: rounded(k, v) for k, v in values.items()}], details)
+    return MetricsResult(None, cohort, [values], details, nulls)
+
+
+# The metric whose null reason explains a dropped Alignment Score component.
+_COMPONENT_OF = {
+    "sla": "sla_compliance",
+    "shared": "mql_to_sql_rate",
+    "coverage": "pipeline_coverage",
+    "nps": "cross_team_nps",
+}
 
 
 def _row(raw: Mapping[str, Any], by: Dimension) -> dict[str, Any]:

@@ -63,9 +63,19 @@ def _clocks(name: str, where: str) -> Measure:
         "SELECT l.channel, l.campaign, l.segment, l.team, c.owner AS rep, "
         f"{_month('c.started_at')}, 1 AS value "
         "FROM clocks c LEFT JOIN leads l ON l.lead_id = c.lead_id "
-        f"WHERE (c.stopped_at IS NOT NULL OR c.breached) AND {where}"
+        f"WHERE (c.stopped_at IS NOT NULL OR c.breached) AND {_TIMED} AND {where}"
     )
     return Measure(name, sql)
+
+
+# A lead whose source records no real step times (a dataset's synthesised or nominal
+# stages): its clocks and durations measure nobody, so they count nowhere.
+_TIMED = "l.timing IS NULL"
+_CLOCKS_UNTIMED = (
+    "SELECT l.channel, l.campaign, l.segment, l.team, c.owner AS rep, "
+    f"{_month('c.started_at')}, 1 AS value "
+    "FROM clocks c JOIN leads l ON l.lead_id = c.lead_id WHERE l.timing IS NOT NULL"
+)
 
 
 _MET = "coalesce(c.met, FALSE) AND NOT c.breached"
@@ -79,7 +89,8 @@ _FIRST_CONTACT = (
     "FROM leads l LEFT JOIN (SELECT lead_id, min(elapsed_business_hours) AS hours FROM clocks "
     "WHERE sla LIKE 'first_contact%' AND elapsed_business_hours IS NOT NULL "
     "GROUP BY lead_id) fc ON fc.lead_id = l.lead_id "
-    "WHERE l.sal_at IS NOT NULL AND (fc.hours IS NOT NULL OR l.first_contact_at IS NOT NULL)"
+    "WHERE l.sal_at IS NOT NULL AND (fc.hours IS NOT NULL OR l.first_contact_at IS NOT NULL) "
+    "AND l.timing IS NULL"
 )
 
 _REMAINING_TARGET = (
@@ -141,7 +152,8 @@ MEASURES: dict[str, Measure] = {
             "sales_cycle_median_days",
             f"SELECT {_O}, {_month('o.closed_at')}, "
             f"(epoch(o.closed_at) - epoch(o.created_at)) / {_SECONDS_PER_DAY} AS value "
-            f"FROM {_OPP} WHERE o.won AND o.closed_at IS NOT NULL",
+            f"FROM {_OPP} WHERE o.won AND o.closed_at IS NOT NULL "
+            "AND coalesce(l.timing, 'timed') <> 'nominal'",
             agg="median(value)",
             zero_if_empty=False,
         ),
@@ -157,6 +169,8 @@ MEASURES: dict[str, Measure] = {
         _clocks("sla_met_sales", f"c.owner_side = 'sales' AND {_MET}"),
         _clocks("sla_resolved_marketing", "c.owner_side = 'marketing'"),
         _clocks("sla_met_marketing", f"c.owner_side = 'marketing' AND {_MET}"),
+        Measure("clocks_untimed", _CLOCKS_UNTIMED),
+        _leads("leads_untimed", "l.created_at", "l.timing IS NOT NULL"),
         _aging("lead_aging_0_7", 0, 7),
         _aging("lead_aging_8_14", 8, 14),
         _aging("lead_aging_15_30", 15, 30),

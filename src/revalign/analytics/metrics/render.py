@@ -51,3 +51,15 @@ def to_table(result: MetricsResult) -> Table:
         unit = BY_NAME[metric.name].unit
         table.add_row(metric.name, unit, *(_cell(r.get(metric.name), unit) for r in rows))
     return table
+
+
+def reasons_table(result: MetricsResult) -> Table | None:
+    """Why each null metric is null (overall view), or None when nothing is null."""
+    if not result.null_reasons:
+        return None
+    table = Table(title="Null metrics and why", title_justify="left")
+    table.add_column("metric", style="bold", no_wrap=True)
+    table.add_column("reason")
+    for name, reason in result.null_reasons.items():
+        table.add_row(name, reason)
+    return table

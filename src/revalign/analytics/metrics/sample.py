@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from revalign.core.events import Event, EventType
+from revalign.core.events import SOURCE_ENGINE, Event, EventType
+from revalign.core.lifecycle import DERIVED_ONLY
 
 SAMPLE_AS_OF = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -25,7 +26,9 @@ class _Script:
     def add(self, type: EventType, at: str, lead: str | None = None, opp: str | None = None,
             **payload: Any) -> None:  # fmt: skip
         n = len(self.events)
-        self.events.append(Event(type=type, source="sample", source_id=f"e{n}",
+        # clocks and breaches are the engine's to derive: from any other source they'd be refused
+        source = SOURCE_ENGINE if type in DERIVED_ONLY else "sample"
+        self.events.append(Event(type=type, source=source, source_id=f"e{n}",
                                  occurred_at=_at(at), lead_id=lead, opportunity_id=opp,
                                  payload=payload, seq=n + 1))  # fmt: skip
 

@@ -116,6 +116,7 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
         "opportunity_id": column(_labels(opp_ids, opp), "str"),
         "won_at": _ts(closed_at, won), "lost_at": _ts(closed_at, lost),
         "stage_at": _ts(stage_at, np.ones(n, bool)),
+        "timing": column(np.full(n, None, dtype=object), "str"),  # every step really timed
     })  # fmt: skip
     o = np.flatnonzero(opp)
     amount = np.round(rng.lognormal(9.5, 0.6, n), 2)

@@ -22,6 +22,10 @@ from revalign.core.events import Event, EventType
 from revalign.core.qualification import FRAMEWORK_FIELDS
 
 NOT_RECORDED = "not recorded (synthesised from the dataset)"
+# `timing` attribute of a dataset lead whose step times are not real, so the metrics leave
+# its SLA clocks and durations out (null with a reason, not 1.0 or 0 hours):
+SYNTHESISED = "synthesised"  # capture and close are dated; the steps between are not
+NOMINAL = "nominal"  # no dates at all: every fact sits at one nominal instant
 # Datasets have no score; the MQL step records a nominal 0 of 0.
 NOMINAL_SCORE = 0.0
 STEP = timedelta(seconds=1)
@@ -60,8 +64,10 @@ def captured(
     at: datetime,
     channel: str,
     attributes: dict[str, Any],
+    timing: str | None = None,
 ) -> Event:
-    """lead.captured for a dataset record: a placeholder email, its channel and attributes."""
+    """lead.captured for a dataset record: a placeholder email, its channel and attributes
+    (plus `timing` when the record's step times are synthesised or nominal)."""
     return Event(
         type=EventType.LEAD_CAPTURED,
         source=source,
@@ -71,7 +77,7 @@ def captured(
         payload={
             "email": dataset_email(dataset, record),
             "source": channel,
-            "attributes": attributes,
+            "attributes": {**attributes, "timing": timing} if timing else attributes,
         },
     )
 

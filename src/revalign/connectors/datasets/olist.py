@@ -87,7 +87,7 @@ def _record(
     page = text(row.get("landing_page_id"))
     attributes = {"landing_page_id": page} if page else {}
     out = [
-        funnel.captured(SOURCE, NAME, mql_id, lead, at, origin, attributes),
+        funnel.captured(SOURCE, NAME, mql_id, lead, at, origin, attributes, funnel.SYNTHESISED),
         Event(
             type=EventType.MARKETING_TOUCH,
             source=SOURCE,

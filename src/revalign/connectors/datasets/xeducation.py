@@ -90,7 +90,11 @@ def _record(number: str, row: dict[str, Any], framework: str) -> list[Event]:
     }
     kept = {k: v for k, v in attributes.items() if v is not None}
     source_channel = channel(row.get("Lead Source"))
-    out = [funnel.captured(SOURCE, NAME, number, lead, NOMINAL_TIME, source_channel, kept)]
+    out = [
+        funnel.captured(
+            SOURCE, NAME, number, lead, NOMINAL_TIME, source_channel, kept, funnel.NOMINAL
+        )
+    ]
     converted = row.get(TARGET)
     if converted not in (0, 1):
         raise InputError(f"lead {number}: Converted must be 0 or 1, not {converted!r}")

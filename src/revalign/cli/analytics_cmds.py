@@ -17,11 +17,12 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    open_existing_ledger,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.errors import InputError
+from revalign.extras import require_spark
 
 
 def _as_of(text: str | None) -> datetime:
@@ -56,14 +57,14 @@ def metrics_command(
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Shared metrics for marketing and sales, from the ledger."""
-    from revalign.ledger import open_ledger
-
     if by is not None and by not in DIMENSIONS:
         raise InputError(f"--by {by!r}: choose one of {', '.join(DIMENSIONS)}")
     if engine not in ("duckdb", "postgres", "spark"):
         raise InputError(f"--engine {engine!r}: choose duckdb, postgres or spark")
     when = _as_of(as_of)
-    ledger = open_ledger(resolve_db_url(db))
+    if engine == "spark":
+        require_spark()
+    ledger = open_existing_ledger(db)
     try:
         frames = load_frames(ledger)
     finally:

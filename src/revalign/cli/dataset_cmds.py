@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -23,7 +24,9 @@ from revalign.cli.common import (
 @app.command("ingest-dataset")
 def ingest_dataset_cmd(
     name: Annotated[str, typer.Argument(help="olist, xeducation or maven.")],
-    path: Annotated[Path, typer.Argument(help="The dataset's folder.")],
+    path: Annotated[
+        Path, typer.Argument(help="The dataset's folder.", callback=paths.readable_path)
+    ],
     db: DbOption = None,
     contract: ContractOption = None,
     json: JsonOption = False,

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -41,12 +42,22 @@ _INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rej
 
 @app.command("ingest")
 def ingest(
-    file: Annotated[Path, typer.Argument(help="CSV or JSONL file (by extension, or --format).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or JSONL file (by extension, or --format).", callback=paths.readable_file
+        ),
+    ],
     kind: Annotated[Kind, typer.Option("--kind", help="What the rows are.")],
     db: DbOption = None,
     contract: ContractOption = None,
     rejects: Annotated[
-        Path | None, typer.Option("--rejects", help="Rejects file. Default: <FILE>.rejects.csv")
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Rejects file. Default: <FILE>.rejects.csv",
+            callback=paths.writable_file,
+        ),
     ] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl.")] = None,
     source: Annotated[
@@ -106,11 +117,17 @@ def demo(
     out: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated files in this folder.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a --out folder that has files.")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Build the demo company (a half year of a B2B SaaS funnel) through the ingest path."""
     from revalign.engine import open_engine
 
+    if out is not None:
+        paths.check_writable_dir(out, f"--out {out}", force=force, parents=True)
+        paths.make_dir(out, f"--out {out}")
     versioned = resolve_contract(contract)
     with ExitStack() as stack:
         folder = out or Path(stack.enter_context(tempfile.TemporaryDirectory()))

@@ -15,12 +15,11 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    open_existing_ledger,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.errors import InputError
-from revalign.ledger import open_ledger
 
 
 @app.command("plan")
@@ -43,7 +42,7 @@ def plan(
     amount = float(target if target is not None else terms.targets.revenue_per_quarter[key])
     if amount <= 0:
         raise InputError(f"target must be a positive amount, got {amount:g}")
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         inputs = plan_inputs_from_frames(load_frames(ledger), terms)
     finally:

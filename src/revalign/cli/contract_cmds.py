@@ -28,7 +28,7 @@ def init(
 ) -> None:
     """Write the commented default contract to DIR/revalign.yaml."""
     target = directory / CONTRACT_FILE
-    paths.check_writable_dir(directory, f"DIR {directory}", parents=True)
+    paths.check_writable_dir(directory, f"DIR {directory}")
     if target.exists():
         paths.check_writable_file(target, str(target), force=force)
     paths.make_dir(directory, f"DIR {directory}")

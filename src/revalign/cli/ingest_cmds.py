@@ -27,6 +27,7 @@ from revalign.connectors.csv_ingest import IngestReport, ingest_file
 from revalign.connectors.state_lookup import EngineLookup
 from revalign.demo import DEFAULT_LEADS, DEFAULT_SEED, DemoReport, build_demo
 from revalign.demo.company import PERIOD_END
+from revalign.ledger.connect import db_flag
 
 
 class Kind(StrEnum):
@@ -126,15 +127,14 @@ def demo(
     from revalign.engine import open_engine
 
     if out is not None:
-        paths.check_writable_dir(out, f"--out {out}", force=force, parents=True)
+        paths.check_writable_dir(out, f"--out {out}", force=force)
         paths.make_dir(out, f"--out {out}")
     versioned = resolve_contract(contract)
+    url = resolve_db_url(db)
     with ExitStack() as stack:
         folder = out or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # the engine's clock is the demo's "today" (period end): no wall clock in the story
-        engine = stack.enter_context(
-            open_engine(resolve_db_url(db), versioned, clock=lambda: PERIOD_END)
-        )
+        engine = stack.enter_context(open_engine(url, versioned, clock=lambda: PERIOD_END))
         if not json_:
             console.print(f"building the demo company: {leads} leads, seed {seed} …")
         on_file = None if json_ else _print_ingest
@@ -144,10 +144,10 @@ def demo(
     if json_:
         print_json(report.to_dict())
     else:
-        _print_demo(report, kept=out is not None)
+        _print_demo(report, kept=out is not None, url=url)
 
 
-def _print_demo(report: DemoReport, kept: bool) -> None:
+def _print_demo(report: DemoReport, kept: bool, url: str) -> None:
     table = Table(title=f"demo funnel (seed {report.seed})")
     table.add_column("stage")
     table.add_column("leads", justify="right")
@@ -183,4 +183,9 @@ def _print_demo(report: DemoReport, kept: bool) -> None:
         console.print(f"  e. pipeline coverage {s.coverage:.2f}x (target 3x)")
     if kept:
         console.print(f"files (and their .rejects.csv) in {report.folder}")
-    console.print("next: `revalign status` shows the funnel; docs/demo.md lists what to find")
+    db = db_flag(url)  # the hint names the ledger just written, so it works as printed
+    console.print(
+        f"next: `revalign status{db}` shows the funnel; docs/demo.md lists what to find",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -66,18 +66,16 @@ def check_writable_file(path: Path, what: str, *, force: bool | None = None) -> 
         raise InputError(f"{what}: folder {parent} does not exist")
     if path.exists():
         if force is False:
-            raise InputError(f"{what}: already exists; use --force to overwrite it")
+            raise InputError(f"{what} already exists; use --force to overwrite it")
         if not os.access(path, os.W_OK):
             raise InputError(f"{what}: not writable (permission denied)")
     _probe_folder(parent, what)
     return path
 
 
-def check_writable_dir(
-    path: Path, what: str, *, force: bool | None = None, parents: bool = False
-) -> Path:
-    """A folder we may write into, or create (its parent must exist unless `parents`).
-    A folder with files in it is refused unless `force` (force=None: allowed)."""
+def check_writable_dir(path: Path, what: str, *, force: bool | None = None) -> Path:
+    """A folder we may write into, or create (its parent must exist). A folder with files in
+    it is refused unless `force` (force=None: allowed)."""
     if path.exists():
         if not path.is_dir():
             raise InputError(f"{what}: is a file, not a folder")
@@ -85,12 +83,9 @@ def check_writable_dir(
             raise InputError(f"{what}: folder is not empty; use --force to write into it")
         _probe_folder(path, what)
         return path
-    ancestor = path.parent
-    while parents and not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
+    if not path.parent.is_dir():
         raise InputError(f"{what}: folder {path.parent} does not exist")
-    _probe_folder(ancestor, what)
+    _probe_folder(path.parent, what)
     return path
 
 

@@ -69,10 +69,10 @@ def train_cmd(
     ] = False,
 ) -> None:
     """Fit the predictive score on every labelled row and save it."""
-    from revalign.predictive import load_labelled, train
-
     paths.check_writable_file(out, f"--out {out}", force=force)  # before seconds of training
     kind = _kind(model)
+    from revalign.predictive import load_labelled, train
+
     data = load_labelled(dataset, path)
     trained = train(data.frame, data.target, exclude=data.exclude, model=kind)
     trained.save(out)

@@ -44,15 +44,14 @@ class MigrateReport:
     after: str
 
 
-def _sqlite_hooks(engine: sa.Engine, *, wal: bool) -> None:
-    """We emit BEGIN ourselves: IMMEDIATE for writers, so the write lock is taken up front."""
+def _sqlite_hooks(engine: sa.Engine) -> None:
+    """We emit BEGIN ourselves: IMMEDIATE for writers, so the write lock is taken up front.
+    WAL mode is persistent in the file: `_migrate` sets it once the file is known to be ours."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        if wal:  # persistent in the file: set by writers only, so a read changes nothing
-            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
@@ -127,7 +126,7 @@ def create_sql_engine(url: str, *, create: bool = True) -> sa.Engine:
     with translate_errors("connect", describe(url)):
         engine = sa.create_engine(parsed)
     if sqlite:
-        _sqlite_hooks(engine, wal=create)
+        _sqlite_hooks(engine)
     return engine
 
 
@@ -173,6 +172,15 @@ def _refuse(schema: Schema, place: str, url: str, create: bool) -> None:
 def _migrate(engine: sa.Engine, url: str) -> MigrateReport:
     """Create or upgrade the schema to head in one transaction, refusing foreign/newer ones."""
     place = describe(url)
+    if engine.dialect.name == "sqlite":
+        with translate_errors("open", place):
+            with engine.connect() as conn, conn.begin():  # refuse before changing the file
+                _refuse(inspect_schema(conn), place, url, create=True)
+            raw = engine.raw_connection()  # autocommit: journal_mode cannot change in a BEGIN
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
     with translate_errors("migrate", place), engine.connect() as conn:
         conn.execution_options(revalign_write=True)
         with conn.begin():

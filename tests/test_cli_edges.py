@@ -88,7 +88,9 @@ def _walk(group: typer.Typer, prefix: tuple[str, ...] = ()) -> Iterator[tuple[st
 def _callback(path: tuple[str, ...]) -> Any:
     group = app
     for part in path[:-1]:
-        group = next(g.typer_instance for g in group.registered_groups if g.name == part)
+        sub = next(g.typer_instance for g in group.registered_groups if g.name == part)
+        assert sub is not None
+        group = sub
     for command in group.registered_commands:
         assert command.callback is not None
         if (command.name or command.callback.__name__.replace("_", "-")) == path[-1]:
@@ -98,9 +100,7 @@ def _callback(path: tuple[str, ...]) -> Any:
 
 COMMANDS = {" ".join(p): _params(_callback(p)) for p in _walk(app)}
 WITH_DB = sorted(name for name, ps in COMMANDS.items() if any(p.name == "db" for p in ps))
-PATH_PARAMS = sorted(
-    (name, p.name) for name, ps in COMMANDS.items() for p in ps if p.base is Path
-)
+PATH_PARAMS = sorted((name, p.name) for name, ps in COMMANDS.items() for p in ps if p.base is Path)
 # plausible values for required text options, by parameter name
 TEXT = {"model": "markov", "quarter": "2026Q4", "decision_date": "2026-12-01",
         "amount": "100", "field": "budget=1", "name": "olist", "by": "ana",
@@ -120,8 +120,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (root / "text.db").write_text("this is not a database\n", "utf-8")
     newer = root / "newer.db"
     migrate_ledger(f"sqlite:///{newer}")
-    with sa.create_engine(f"sqlite:///{newer}").begin() as conn:
+    engine = sa.create_engine(f"sqlite:///{newer}")
+    with engine.begin() as conn:
         conn.execute(sa.text("update alembic_version set version_num = '9999_future'"))
+    engine.dispose()  # closing the last connection folds the WAL into the file
     return {"root": root, "good": root / "good.db"}
 
 
@@ -253,6 +255,8 @@ def test_missing_ledger_says_how_to_create_it(
         (["score", "train", "{root}", "--out", "{root}/leads.csv"], "use --force"),
         (["score", "train", "{root}", "--out", "{root}"], "is a folder"),
         (["attribution", "--model", "markov", "--journeys", "{root}"], "is a folder"),
+        (["metrics", "--engine", "postgres", "--pg-url", WRONG_PORT, "--db", "sqlite:///{good}"],
+         "cannot connect to the --pg-url database"),
         (["lead", "accept", "L1", "--by", "ana", "--at", "yesterday", "--db", "sqlite:///{good}"],
          "not an ISO date"),
     ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -115,6 +116,31 @@ def test_postgres_errors_are_classified(pg_server_url: str) -> None:
     for message, bad in cases.items():
         with pytest.raises(DatabaseError, match=message):
             open_ledger(bad.render_as_string(hide_password=False), create=False)
+
+
+@pytest.mark.postgres
+def test_postgres_permissions_are_user_errors(pg_schema_url: str) -> None:
+    role = f"edges_ro_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(pg_schema_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'create role "{role}" login'))
+    as_role = sa.make_url(pg_schema_url).set(username=role).render_as_string(False)
+    try:
+        with pytest.raises(DatabaseError, match="no usable schema"):
+            open_ledger(as_role, create=False)
+        schema = pg_schema_url.rsplit("%3D", 1)[1]
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'grant usage on schema "{schema}" to "{role}"'))
+        with pytest.raises(DatabaseError, match="permission denied"):
+            open_ledger(as_role)  # may not create tables there
+        migrate_ledger(pg_schema_url)
+        with pytest.raises(DatabaseError, match="permission denied"):
+            open_ledger(as_role, create=False)  # may not read them
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'drop owned by "{role}"'))
+            conn.execute(sa.text(f'drop role "{role}"'))
+        admin.dispose()
 
 
 def test_the_demo_hint_works_as_printed(

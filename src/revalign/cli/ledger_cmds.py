@@ -112,10 +112,11 @@ def migrate(db: DbOption = None) -> None:
 
     report = migrate_ledger(resolve_db_url(db))
     if report.before is None:
-        console.print(f"created the ledger at {report.place} (schema {report.after})")
+        message = f"created the ledger at {report.place} (schema {report.after})"
     elif report.before == report.after:
-        console.print(f"the ledger at {report.place} is up to date (schema {report.after})")
+        message = f"the ledger at {report.place} is up to date (schema {report.after})"
     else:
-        console.print(
+        message = (
             f"upgraded the ledger at {report.place} from schema {report.before} to {report.after}"
         )
+    console.print(message, soft_wrap=True, highlight=False)

@@ -145,6 +145,17 @@ def inspect_schema(conn: sa.Connection) -> Schema:
     return Schema("current" if names >= LEDGER_TABLES else "foreign", revision)
 
 
+def _require_schema(conn: sa.Connection, place: str) -> None:
+    """PostgreSQL: a search_path naming a schema that is missing or not usable by this role
+    leaves no current schema; say so instead of 'no ledger' or a driver error."""
+    postgres = conn.dialect.name == "postgresql"
+    if postgres and conn.exec_driver_sql("SELECT current_schema()").scalar() is None:
+        raise DatabaseError(
+            f"{place}: no usable schema (the search_path schema does not exist, "
+            "or this role lacks USAGE on it)"
+        )
+
+
 def _refuse(schema: Schema, place: str, url: str, create: bool) -> None:
     """Raise for a schema this call may not use."""
     if schema.kind == "foreign":
@@ -186,6 +197,7 @@ def _migrate(engine: sa.Engine, url: str) -> MigrateReport:
         with conn.begin():
             if engine.dialect.name == "postgresql":
                 # two processes opening a fresh schema at once must not both create tables
+                _require_schema(conn, place)
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
             schema = inspect_schema(conn)
             _refuse(schema, place, url, create=True)
@@ -198,6 +210,7 @@ def _check_existing(engine: sa.Engine, url: str) -> None:
     """Read-only: the ledger exists at head; nothing is written."""
     place = describe(url)
     with translate_errors("open", place), engine.connect() as conn, conn.begin():
+        _require_schema(conn, place)
         _refuse(inspect_schema(conn), place, url, create=False)
 
 

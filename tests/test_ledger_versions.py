@@ -83,6 +83,18 @@ def test_a_newer_ledger_is_refused_by_every_path(tmp_path: Path) -> None:
         migrate_ledger(url)
 
 
+def test_a_ledger_missing_tables_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'damaged.db'}"
+    migrate_ledger(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("drop table clocks"))
+    engine.dispose()
+    for create in (True, False):
+        with pytest.raises(DatabaseError, match="damaged"):
+            open_ledger(url, create=create)
+
+
 def test_reads_refuse_missing_and_in_memory_ledgers(tmp_path: Path) -> None:
     with pytest.raises(LedgerMissing, match="in-memory"):
         open_ledger("sqlite://", create=False)

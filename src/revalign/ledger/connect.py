@@ -24,7 +24,7 @@ from revalign.ledger.tables import metadata
 DEFAULT_URL = "sqlite:///revalign.db"
 LEDGER_TABLES = frozenset(metadata.tables)
 
-SchemaKind = Literal["empty", "foreign", "older", "current", "newer"]
+SchemaKind = Literal["empty", "foreign", "incomplete", "older", "current", "newer"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def inspect_schema(conn: sa.Connection) -> Schema:
         return Schema("newer" if "events" in names else "foreign", revision)
     if revision != head_revision():
         return Schema("older", revision)
-    return Schema("current" if names >= LEDGER_TABLES else "foreign", revision)
+    return Schema("current" if names >= LEDGER_TABLES else "incomplete", revision)
 
 
 def _require_schema(conn: sa.Connection, place: str) -> None:
@@ -162,6 +162,11 @@ def _refuse(schema: Schema, place: str, url: str, create: bool) -> None:
         raise DatabaseError(
             f"{place} is not a revalign ledger (it holds other tables): "
             "use a new file, or an empty PostgreSQL database or schema"
+        )
+    if schema.kind == "incomplete":
+        raise DatabaseError(
+            f"the ledger at {place} is damaged: some of its tables are missing "
+            "(restore it from a backup)"
         )
     if schema.kind == "newer":
         raise DatabaseError(

@@ -134,6 +134,8 @@ def _value(p: Param, files: dict[str, Path]) -> str:
             return str(root / "revalign.yaml")
         if p.name in ("out", "directory", "rejects"):
             return str(root / f"new-{p.name}")
+        if p.name == "path":  # a dataset folder
+            return str(root)
         return str(root / "leads.csv")
     if isinstance(p.base, type) and issubclass(p.base, enum.Enum):
         return str(next(iter(p.base)).value)
@@ -255,6 +257,7 @@ def test_missing_ledger_says_how_to_create_it(
         (["score", "train", "{root}", "--out", "{root}/leads.csv"], "use --force"),
         (["score", "train", "{root}", "--out", "{root}"], "is a folder"),
         (["attribution", "--model", "markov", "--journeys", "{root}"], "is a folder"),
+        (["ingest-dataset", "olist", "{root}/leads.csv"], "is a file, not a folder"),
         (["metrics", "--engine", "postgres", "--pg-url", WRONG_PORT, "--db", "sqlite:///{good}"],
          "cannot connect to the --pg-url database"),
         (["lead", "accept", "L1", "--by", "ana", "--at", "yesterday", "--db", "sqlite:///{good}"],

@@ -25,7 +25,7 @@ from revalign.cli.common import (
 def ingest_dataset_cmd(
     name: Annotated[str, typer.Argument(help="olist, xeducation or maven.")],
     path: Annotated[
-        Path, typer.Argument(help="The dataset's folder.", callback=paths.readable_path)
+        Path, typer.Argument(help="The dataset's folder.", callback=paths.readable_dir)
     ],
     db: DbOption = None,
     contract: ContractOption = None,

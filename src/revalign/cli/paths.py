@@ -56,6 +56,14 @@ def check_readable_path(path: Path, what: str) -> Path:
     return path
 
 
+def check_readable_dir(path: Path, what: str) -> Path:
+    """An existing, readable folder."""
+    check_readable_path(path, what)
+    if not path.is_dir():
+        raise InputError(f"{what}: is a file, not a folder")
+    return path
+
+
 def check_writable_file(path: Path, what: str, *, force: bool | None = None) -> Path:
     """A file we may write: not a folder, its folder exists and takes files. An existing file
     is refused unless `force` (force=None: overwriting is the command's normal behaviour)."""
@@ -108,6 +116,11 @@ def readable_file(param: typer.CallbackParam, value: Path | None) -> Path | None
 def readable_path(param: typer.CallbackParam, value: Path | None) -> Path | None:
     """Callback: the argument is an existing readable file or folder."""
     return None if value is None else check_readable_path(value, label(param, value))
+
+
+def readable_dir(param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """Callback: the argument is an existing readable folder."""
+    return None if value is None else check_readable_dir(value, label(param, value))
 
 
 def writable_file(param: typer.CallbackParam, value: Path | None) -> Path | None:

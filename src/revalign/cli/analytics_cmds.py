@@ -18,6 +18,7 @@ from revalign.cli.common import (
     JsonOption,
     console,
     open_existing_ledger,
+    parse_at,
     print_json,
     resolve_contract,
 )
@@ -26,13 +27,7 @@ from revalign.extras import require_spark
 
 
 def _as_of(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"--as-of {text!r} is not an ISO date or datetime") from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return parse_at(text, "--as-of") or datetime.now(UTC)
 
 
 _DIMS: dict[str, Dimension] = {d: d for d in DIMENSIONS}

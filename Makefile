@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+# `make demo SERVE=0`: there is no dashboard to serve yet, so SERVE is accepted and ignored
+SERVE ?= 0
 
 .PHONY: demo test lint bench clean
 

@@ -133,7 +133,7 @@ def test_cli_refuses_unknown_dataset_and_missing_folder(
     assert run(["ingest-dataset", "hubspot", str(tmp_path), "--db", db]) == 2
     assert "unknown dataset 'hubspot'" in capsys.readouterr().err
     assert run(["ingest-dataset", "maven", str(tmp_path / "nope"), "--db", db]) == 2
-    assert "dataset file not found" in capsys.readouterr().err
+    assert "no such file or folder" in capsys.readouterr().err  # checked before any work
 
 
 def test_adapters_expose_one_interface() -> None:

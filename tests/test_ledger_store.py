@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from revalign.core.events import Event, EventType
-from revalign.errors import InputError, StorageError
+from revalign.errors import DatabaseError, InputError, StorageError
 from revalign.ledger import SqlLedger, open_ledger
 from revalign.ledger.migrate import current_revision, head_revision
 from revalign.ledger.tables import metadata
@@ -160,7 +160,7 @@ def test_bad_urls_are_user_errors(tmp_path: object) -> None:
         open_ledger("not a url")
     with pytest.raises(InputError, match="unsupported"):
         open_ledger("mysql://x@localhost/db")
-    with pytest.raises(StorageError):
+    with pytest.raises(DatabaseError, match="folder /nonexistent-dir/x does not exist"):
         open_ledger("sqlite:////nonexistent-dir/x/y.db")
 
 

@@ -105,5 +105,6 @@ def test_user_errors_exit_2(
 
 def test_empty_ledger_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert run(["migrate", "--db", url]) == 0  # an empty ledger (a missing one is refused)
     assert run(["plan", "--target", "1000", "--quarter", "2027Q1", "--db", url]) == 2
     assert "not enough history" in " ".join(capsys.readouterr().err.split())

@@ -296,10 +296,12 @@ def open_engine(
     *,
     clock: Clock = utc_now,
     progress: Progress | None = None,
+    create: bool = True,
 ) -> Engine:
-    """An Engine on the ledger at `db_url` (created and migrated if needed)."""
+    """An Engine on the ledger at `db_url`: created and migrated if needed, or with
+    `create=False` only an existing ledger at this version's schema (see `open_ledger`)."""
     if contract is None:
         from revalign.contract.loader import default_contract
 
         contract = default_contract()
-    return Engine(open_ledger(db_url), contract, clock, progress=progress)
+    return Engine(open_ledger(db_url, create=create), contract, clock, progress=progress)

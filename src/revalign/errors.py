@@ -6,7 +6,12 @@ RevalignError                 root; never raised directly
 │   ├── InputError            a bad file, row or argument
 │   ├── IllegalTransition     the funnel refuses the move (SQL before SAL, early disqualify…)
 │   ├── NotFound              no such lead / opportunity / rep
-│   └── Forbidden             the role may not do this
+│   ├── Forbidden             the role may not do this
+│   ├── MissingExtra          an optional extra (spark…) is not installed; says which
+│   └── DatabaseError         the ledger database cannot be used as given: unreachable,
+│       │                     refused credentials, no permission, not a revalign ledger,
+│       │                     a schema newer (or, for reads, older) than this version
+│       └── LedgerMissing     no ledger there, and a read command never creates one
 └── InternalError             our bug or an unreachable backend: exit 1 / HTTP 5xx, logged
     └── StorageError          a driver error translated at the ledger edge
 """
@@ -62,6 +67,23 @@ class NotFound(UserError):
 
 class Forbidden(UserError):
     """The caller's role may not do this."""
+
+
+class MissingExtra(UserError):
+    """An optional dependency group is not installed; the message names the pip command."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(f"{what} needs the {extra} extra: pip install 'revalign[{extra}]'")
+
+
+class DatabaseError(UserError):
+    """The ledger database cannot be used as given (the user can fix the URL, the server,
+    the credentials, the permissions or the schema version)."""
+
+
+class LedgerMissing(DatabaseError):
+    """There is no ledger at the URL; read commands refuse instead of creating one."""
 
 
 class InternalError(RevalignError):

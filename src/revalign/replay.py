@@ -131,7 +131,7 @@ def replay_ledger(
     """`replay_sources` over the ledger at `db_url` (read only)."""
     from revalign.ledger import open_ledger
 
-    ledger = open_ledger(db_url)
+    ledger = open_ledger(db_url, create=False)
     try:
         sources = [e for e in ledger.read() if e.source != SOURCE_ENGINE]
     finally:

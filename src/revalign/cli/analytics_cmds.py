@@ -17,21 +17,17 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    open_existing_ledger,
+    parse_at,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.errors import InputError
+from revalign.extras import require_spark
 
 
 def _as_of(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"--as-of {text!r} is not an ISO date or datetime") from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return parse_at(text, "--as-of") or datetime.now(UTC)
 
 
 _DIMS: dict[str, Dimension] = {d: d for d in DIMENSIONS}
@@ -56,14 +52,14 @@ def metrics_command(
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Shared metrics for marketing and sales, from the ledger."""
-    from revalign.ledger import open_ledger
-
     if by is not None and by not in DIMENSIONS:
         raise InputError(f"--by {by!r}: choose one of {', '.join(DIMENSIONS)}")
     if engine not in ("duckdb", "postgres", "spark"):
         raise InputError(f"--engine {engine!r}: choose duckdb, postgres or spark")
     when = _as_of(as_of)
-    ledger = open_ledger(resolve_db_url(db))
+    if engine == "spark":
+        require_spark()
+    ledger = open_existing_ledger(db)
     try:
         frames = load_frames(ledger)
     finally:

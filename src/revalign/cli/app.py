@@ -1,12 +1,21 @@
-"""The Typer application object and the entry point that turns errors into exit codes."""
+"""The Typer application object and the entry point that turns errors into exit codes.
+
+Exit codes: 0 done, 2 the user can fix it (one line on stderr), 1 our bug (one line; the
+traceback only with REVALIGN_DEBUG=1), 130 interrupted. No traceback reaches a user.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from importlib import metadata
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from revalign.errors import InternalError, UserError
 
@@ -19,6 +28,45 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True, soft_wrap=True)  # one error per line, never wrapped
 
+DEBUG_ENV = "REVALIGN_DEBUG"
+
+
+def version() -> str:
+    """The installed distribution's version (the source tree's when not installed)."""
+    try:
+        return metadata.version("revalign")
+    except metadata.PackageNotFoundError:
+        from revalign import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"revalign {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """One revenue funnel for marketing and sales."""
+
+
+def _error(prefix: str, message: str) -> None:
+    err_console.print(f"[bold red]{prefix}:[/] {escape(message)}", highlight=False)
+
+
+def _debug(exc: BaseException) -> None:
+    if os.environ.get(DEBUG_ENV):
+        traceback.print_exception(exc, file=sys.stderr)
+
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user-fixable errors print one clear message and give 2, bugs give 1."""
@@ -30,11 +78,31 @@ def run(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        _debug(exc)
+        _error("error", str(exc))
         return exc.exit_code
     except InternalError as exc:
-        err_console.print(f"[bold red]internal error:[/] {exc}", highlight=False)
+        _debug(exc)
+        _error("internal error", str(exc))
         return exc.exit_code
+    except KeyboardInterrupt:
+        _error("interrupted", "stopped by the user (nothing half-written: batches are atomic)")
+        return 130
+    except OSError as exc:  # a file the system refused after our checks (race, disk full…)
+        _debug(exc)
+        if exc.filename is None:
+            _error("internal error", f"{exc}; set {DEBUG_ENV}=1 for details")
+            return 1
+        _error("error", f"{exc.filename}: {exc.strerror or exc}")
+        return 2
+    except Exception as exc:  # our bug: say so in one line, details only on request
+        _debug(exc)
+        _error(
+            "internal error",
+            f"unexpected {type(exc).__name__} (a bug in revalign; "
+            f"set {DEBUG_ENV}=1 for the traceback)",
+        )
+        return 1
     return 0
 
 

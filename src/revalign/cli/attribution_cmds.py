@@ -16,9 +16,9 @@ from revalign.analytics.attribution.report import (
     input_from_ledger,
 )
 from revalign.cli.app import app, err_console
-from revalign.cli.common import DbOption, JsonOption, console, print_json, resolve_db_url
+from revalign.cli.common import DbOption, JsonOption, console, open_existing_ledger, print_json
+from revalign.cli.paths import readable_file
 from revalign.errors import InputError
-from revalign.ledger import open_ledger
 
 
 @app.command("attribution")
@@ -27,7 +27,9 @@ def attribution(
     journeys: Annotated[
         Path | None,
         typer.Option(
-            "--journeys", help="CSV: journey_id, occurred_at, channel, converted[, value]."
+            "--journeys",
+            help="CSV: journey_id, occurred_at, channel, converted[, value].",
+            callback=readable_file,
         ),
     ] = None,
     lookback_days: Annotated[
@@ -42,7 +44,7 @@ def attribution(
     """Attribute conversions and revenue to channels (journeys file, or the ledger)."""
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    data = input_from_file(journeys) if journeys else _ledger_input(resolve_db_url(db))
+    data = input_from_file(journeys) if journeys else _ledger_input(db)
     report = attribution_report(
         data, model, lookback_days=lookback_days, half_life_days=half_life_days
     )
@@ -51,8 +53,8 @@ def attribution(
     print_json(report) if json_out else console.print(_table(report))
 
 
-def _ledger_input(url: str) -> AttributionInput:
-    ledger = open_ledger(url)
+def _ledger_input(db: str | None) -> AttributionInput:
+    ledger = open_existing_ledger(db)
     try:
         return input_from_ledger(ledger)
     finally:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from revalign.contract.loader import default_contract, load_contract
 from revalign.contract.schema import VersionedContract
+from revalign.errors import InputError
+
+if TYPE_CHECKING:
+    from revalign.engine import Engine
+    from revalign.ledger import SqlLedger
 
 console = Console()
 
@@ -34,11 +40,47 @@ ContractOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="When it happened: ISO date or datetime (no zone: UTC). Default: now."
+    ),
+]
 
 
 def resolve_db_url(db: str | None) -> str:
     """--db, then $REVALIGN_DB, then ./revalign.db."""
     return db or os.environ.get("REVALIGN_DB") or DEFAULT_DB_URL
+
+
+def open_existing_ledger(db: str | None) -> SqlLedger:
+    """The ledger for a read command: an existing one at this version's schema, or exit 2
+    with a line saying how to create it. Never creates a file or a table."""
+    from revalign.ledger import open_ledger
+
+    return open_ledger(resolve_db_url(db), create=False)
+
+
+def open_existing_engine(db: str | None, contract: VersionedContract, **kwargs: Any) -> Engine:
+    """`open_existing_ledger` for commands that read through the engine (lead show, explain)."""
+    from revalign.engine import open_engine
+
+    return open_engine(resolve_db_url(db), contract, create=False, **kwargs)
+
+
+def open_verb_engine(
+    db: str | None, contract: VersionedContract, at: datetime | None = None
+) -> Engine:
+    """The engine for a write verb on existing leads (accept, touch, opp won…): a missing
+    ledger is refused (no stray file), an older schema is migrated; `at` is the engine's now."""
+    from revalign.engine import open_engine, utc_now
+    from revalign.ledger.connect import describe, ledger_exists, missing
+
+    url = resolve_db_url(db)
+    if not ledger_exists(url):
+        raise missing(describe(url), url)
+    clock = utc_now if at is None else (lambda: at)
+    return open_engine(url, contract, clock=clock)
 
 
 def resolve_contract(path: Path | None) -> VersionedContract:
@@ -48,6 +90,17 @@ def resolve_contract(path: Path | None) -> VersionedContract:
     if chosen is None and Path("revalign.yaml").exists():
         chosen = Path("revalign.yaml")
     return load_contract(chosen) if chosen else default_contract()
+
+
+def parse_at(text: str | None, option: str = "--at") -> datetime | None:
+    """An ISO date/datetime option as an aware UTC datetime (None: not given, i.e. now)."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not an ISO date or datetime") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def print_json(data: Any) -> None:

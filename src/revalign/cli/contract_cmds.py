@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import ContractOption, JsonOption, console, print_json, resolve_contract
 from revalign.contract.loader import default_contract, default_contract_text, load_contract
 from revalign.contract.summary import contract_summary
-from revalign.errors import ContractError, InputError
+from revalign.errors import ContractError
 
 contract_app = typer.Typer(help="Validate and inspect the revenue contract.", no_args_is_help=True)
 app.add_typer(contract_app, name="contract")
@@ -27,9 +28,10 @@ def init(
 ) -> None:
     """Write the commented default contract to DIR/revalign.yaml."""
     target = directory / CONTRACT_FILE
-    if target.exists() and not force:
-        raise InputError(f"{target} already exists; use --force to overwrite it")
-    directory.mkdir(parents=True, exist_ok=True)
+    paths.check_writable_dir(directory, f"DIR {directory}")
+    if target.exists():
+        paths.check_writable_file(target, str(target), force=force)
+    paths.make_dir(directory, f"DIR {directory}")
     target.write_text(default_contract_text(), "utf-8")
     typer.echo(f"Wrote {target} (version {default_contract().version})")
 

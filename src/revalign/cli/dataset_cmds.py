@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -29,7 +30,9 @@ NameArg = Annotated[str, typer.Argument(help="olist, xeducation or maven.")]
 @app.command("ingest-dataset")
 def ingest_dataset_cmd(
     name: NameArg,
-    path: Annotated[Path, typer.Argument(help="The dataset's folder.")],
+    path: Annotated[
+        Path, typer.Argument(help="The dataset's folder.", callback=paths.readable_dir)
+    ],
     db: DbOption = None,
     contract: Annotated[
         Path | None,
@@ -89,15 +92,15 @@ def dataset_metrics_cmd(
     from revalign.analytics.frames import load_frames
     from revalign.analytics.metrics import DIMENSIONS, compute_metrics
     from revalign.cli.analytics_cmds import print_metrics
+    from revalign.cli.common import open_existing_ledger
     from revalign.connectors.datasets.fitted import fitted_contract, snapshot
     from revalign.errors import InputError
-    from revalign.ledger import open_ledger
 
     fitted = resolve_contract(contract) if contract is not None else fitted_contract(name)
     dim = next((d for d in DIMENSIONS if d == by), None)
     if by is not None and dim is None:
         raise InputError(f"--by {by!r}: choose one of {', '.join(DIMENSIONS)}")
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         as_of = snapshot(ledger, name)
         frames = load_frames(ledger)

@@ -17,7 +17,6 @@ from revalign.cli.common import (
     console,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.core.periods import parse_period
 from revalign.errors import InputError
@@ -50,9 +49,9 @@ def _period(text: str) -> str:
 
 def _frames(db: str | None) -> Any:
     from revalign.analytics.frames import load_frames
-    from revalign.ledger import open_ledger
+    from revalign.cli.common import open_existing_ledger
 
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         return load_frames(ledger)
     finally:
@@ -81,8 +80,8 @@ def submit(
 ) -> None:
     """Record a forecast: a commit (and a best case) for a period, by one person."""
     from revalign import services
+    from revalign.cli.common import open_verb_engine
     from revalign.core.events import EventType
-    from revalign.engine import open_engine
 
     period, when = _period(quarter), _moment(at, "--at")
     if commit < 0 or (best_case is not None and best_case < 0):
@@ -91,7 +90,7 @@ def submit(
     money = (currency or versioned.contract.currency).upper()
     amounts = {"commit": commit, "best_case": best_case}
     recorded = []
-    with open_engine(resolve_db_url(db), versioned) as engine:
+    with open_verb_engine(db, versioned, when) as engine:
         for category, amount in amounts.items():
             if amount is None:
                 continue

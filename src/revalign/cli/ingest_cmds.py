@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -27,6 +28,7 @@ from revalign.connectors.state_lookup import EngineLookup
 from revalign.demo import DEFAULT_LEADS, DEFAULT_SEED, DemoReport, build_demo
 from revalign.demo.company import PERIOD_END
 from revalign.demo.story import Story
+from revalign.ledger.connect import db_flag
 
 
 class Kind(StrEnum):
@@ -44,12 +46,22 @@ _INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rej
 
 @app.command("ingest")
 def ingest(
-    file: Annotated[Path, typer.Argument(help="CSV or JSONL file (by extension, or --format).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or JSONL file (by extension, or --format).", callback=paths.readable_file
+        ),
+    ],
     kind: Annotated[Kind, typer.Option("--kind", help="What the rows are.")],
     db: DbOption = None,
     contract: ContractOption = None,
     rejects: Annotated[
-        Path | None, typer.Option("--rejects", help="Rejects file. Default: <FILE>.rejects.csv")
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Rejects file. Default: <FILE>.rejects.csv",
+            callback=paths.writable_file,
+        ),
     ] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl.")] = None,
     source: Annotated[
@@ -109,18 +121,23 @@ def demo(
     out: Annotated[
         Path | None, typer.Option("--out", help="Keep the generated files in this folder.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a --out folder that has files.")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Build the demo company (a half year of a B2B SaaS funnel) through the ingest path."""
     from revalign.engine import open_engine
 
+    if out is not None:
+        paths.check_writable_dir(out, f"--out {out}", force=force)
+        paths.make_dir(out, f"--out {out}")
     versioned = resolve_contract(contract)
+    url = resolve_db_url(db)
     with ExitStack() as stack:
         folder = out or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # the engine's clock is the demo's "today" (period end): no wall clock in the story
-        engine = stack.enter_context(
-            open_engine(resolve_db_url(db), versioned, clock=lambda: PERIOD_END)
-        )
+        engine = stack.enter_context(open_engine(url, versioned, clock=lambda: PERIOD_END))
         if not json_:
             console.print(f"building the demo company: {leads} leads, seed {seed} …")
         on_file = None if json_ else _print_ingest
@@ -130,7 +147,7 @@ def demo(
     if json_:
         print_json(report.to_dict())
     else:
-        _print_demo(report, kept=out is not None)
+        _print_demo(report, kept=out is not None, url=url)
 
 
 def _print_promises(s: Story) -> None:
@@ -157,7 +174,7 @@ def _print_promises(s: Story) -> None:
         console.print(f"  j. {month}: {mqls} MQLs against a target of {target}")
 
 
-def _print_demo(report: DemoReport, kept: bool) -> None:
+def _print_demo(report: DemoReport, kept: bool, url: str) -> None:
     table = Table(title=f"demo funnel (seed {report.seed})")
     table.add_column("stage")
     table.add_column("leads", justify="right")
@@ -194,4 +211,9 @@ def _print_demo(report: DemoReport, kept: bool) -> None:
         _print_promises(s)
     if kept:
         console.print(f"files (and their .rejects.csv) in {report.folder}")
-    console.print("next: `revalign status` shows the funnel; docs/demo.md lists what to find")
+    db = db_flag(url)  # the hint names the ledger just written, so it works as printed
+    console.print(
+        f"next: `revalign status{db}` shows the funnel; docs/demo.md lists what to find",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -19,10 +19,14 @@ from rich.table import Table
 from revalign import services
 from revalign.cli.app import app
 from revalign.cli.common import (
+    AtOption,
     ContractOption,
     DbOption,
     JsonOption,
     console,
+    open_existing_engine,
+    open_verb_engine,
+    parse_at,
     print_json,
     resolve_contract,
     resolve_db_url,
@@ -41,10 +45,12 @@ NoteOption = Annotated[str | None, typer.Option("--note", help="A free-text note
 
 
 @contextmanager
-def _engine(db: str | None, contract: Path | None) -> Iterator[Any]:
-    from revalign.engine import open_engine
-
-    engine = open_engine(resolve_db_url(db), resolve_contract(contract))
+def _engine(
+    db: str | None, contract: Path | None, *, read: bool = False, at: datetime | None = None
+) -> Iterator[Any]:
+    """Read commands open an existing ledger only; verbs also need one (and migrate it)."""
+    terms = resolve_contract(contract)
+    engine = open_existing_engine(db, terms) if read else open_verb_engine(db, terms, at)
     try:
         yield engine
     finally:
@@ -75,89 +81,83 @@ def _out(view: dict[str, Any], json_out: bool) -> None:
     console.print(table)
 
 
-AtOption = Annotated[
-    str | None,
-    typer.Option("--at", help="ISO moment the score and clocks are read at (default now)."),
-]
-
-
-def _moment(text: str | None, option: str = "--at") -> datetime:
-    """An ISO date or datetime (naive = UTC); now when not given."""
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option} {text!r} is not an ISO date or datetime") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def _now_or(text: str | None) -> datetime:
+    """The --at moment, or now when not given (read commands look at a moment)."""
+    return parse_at(text) or datetime.now(UTC)
 
 
 @lead_app.command("show")
 def show(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
          contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Show a lead: stage, owner, score at --at, SLA clocks, cadence and history."""
-    with _engine(db, contract) as engine:
-        _out(services.lead_show(engine, lead_id, _moment(at)), json_out)
+    with _engine(db, contract, read=True) as engine:
+        _out(services.lead_show(engine, lead_id, _now_or(at)), json_out)
 
 
 @lead_app.command("accept")
 def accept(lead_id: LeadArg, by: ByOption,
            owner: Annotated[str | None, typer.Option(help="Owner rep (default: routed).")] = None,
-           note: NoteOption = None, db: DbOption = None, contract: ContractOption = None,
-           json_out: JsonOption = False) -> None:  # fmt: skip
+           note: NoteOption = None, at: AtOption = None, db: DbOption = None,
+           contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Accept an MQL at the SAL gate: the owner gets the first-contact clock."""
-    with _engine(db, contract) as engine:
-        _out(services.accept(engine, lead_id, by, owner=owner, note=note), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.accept(engine, lead_id, by, owner=owner, note=note, at=when), json_out)
 
 
 @lead_app.command("reject")
 def reject(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOption = None,
-           db: DbOption = None, contract: ContractOption = None,
+           at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
            json_out: JsonOption = False) -> None:  # fmt: skip
     """Reject an MQL at the SAL gate with a reason code: it goes back to marketing."""
-    with _engine(db, contract) as engine:
-        _out(services.reject(engine, lead_id, by, reason, note), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.reject(engine, lead_id, by, reason, note, at=when), json_out)
 
 
 @lead_app.command("qualify")
 def qualify(lead_id: LeadArg, by: ByOption,
             field: Annotated[list[str], typer.Option("--field", help="NAME=VALUE, repeated.")],
-            db: DbOption = None, contract: ContractOption = None,
+            at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
             json_out: JsonOption = False) -> None:  # fmt: skip
     """Record BANT / MEDDIC qualification: the lead becomes an SQL."""
-    with _engine(db, contract) as engine:
-        _out(services.qualify(engine, lead_id, by, parse_fields(field)), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.qualify(engine, lead_id, by, parse_fields(field), at=when), json_out)
 
 
 @lead_app.command("touch")
 def touch(lead_id: LeadArg, by: ByOption,
           kind: Annotated[str, typer.Option(help="call, email, linkedin or meeting.")],
           outcome: Annotated[str | None, typer.Option(help="e.g. connected, voicemail.")] = None,
-          note: NoteOption = None, db: DbOption = None, contract: ContractOption = None,
-          json_out: JsonOption = False) -> None:  # fmt: skip
+          note: NoteOption = None, at: AtOption = None, db: DbOption = None,
+          contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Log a rep touch (the first one stops the first-contact clock)."""
-    with _engine(db, contract) as engine:
-        _out(services.touch(engine, lead_id, by, kind, outcome, note), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.touch(engine, lead_id, by, kind, outcome, note, at=when), json_out)
 
 
 @lead_app.command("disqualify")
 def disqualify(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOption = None,
-               db: DbOption = None, contract: ContractOption = None,
+               at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
                json_out: JsonOption = False) -> None:  # fmt: skip
     """Disqualify a worked lead (after the touch cadence, unless the reason is exempt)."""
-    with _engine(db, contract) as engine:
-        _out(services.disqualify(engine, lead_id, by, reason, note), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.disqualify(engine, lead_id, by, reason, note, at=when), json_out)
 
 
 @lead_app.command("recycle")
 def recycle(lead_id: LeadArg, by: ByOption, reason: ReasonOption,
             reengage_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
-            db: DbOption = None, contract: ContractOption = None,
+            at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
             json_out: JsonOption = False) -> None:  # fmt: skip
     """Send a good lead with the wrong timing back to marketing nurture."""
-    when = _date(reengage_on) if reengage_on else None
-    with _engine(db, contract) as engine:
-        _out(services.recycle(engine, lead_id, by, reason, when), json_out)
+    on = _date(reengage_on) if reengage_on else None
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _out(services.recycle(engine, lead_id, by, reason, on, at=when), json_out)
 
 
 @opp_app.command("create")
@@ -167,14 +167,15 @@ def opp_create(lead_id: LeadArg, amount: Annotated[str, typer.Option(help="e.g. 
                decision_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
                opp_id: Annotated[str | None, typer.Option("--id", help="OPP-<lead>.")] = None,
                currency: Annotated[str | None, typer.Option(help="Default: contract's.")] = None,
-               db: DbOption = None, contract: ContractOption = None,
+               at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
                json_out: JsonOption = False) -> None:  # fmt: skip
     """Open the opportunity of an SQL (decision process, stakeholders, decision date)."""
-    with _engine(db, contract) as engine:
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
         view = services.create_opportunity(
             engine, lead_id, amount, opportunity_id=opp_id, currency=currency,
             decision_process=decision_process, stakeholders=stakeholder,
-            decision_date=_date(decision_date),
+            decision_date=_date(decision_date), at=when,
         )  # fmt: skip
         _out(view, json_out)
 
@@ -182,20 +183,22 @@ def opp_create(lead_id: LeadArg, amount: Annotated[str, typer.Option(help="e.g. 
 @opp_app.command("won")
 def opp_won(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
             amount: Annotated[str | None, typer.Option(help="Final amount.")] = None,
-            db: DbOption = None, contract: ContractOption = None,
+            at: AtOption = None, db: DbOption = None, contract: ContractOption = None,
             json_out: JsonOption = False) -> None:  # fmt: skip
     """Close an opportunity won."""
-    with _engine(db, contract) as engine:
-        _print_opp(services.close_won(engine, opp_id, amount), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _print_opp(services.close_won(engine, opp_id, amount, at=when), json_out)
 
 
 @opp_app.command("lost")
 def opp_lost(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
-             reason: ReasonOption, db: DbOption = None, contract: ContractOption = None,
-             json_out: JsonOption = False) -> None:  # fmt: skip
+             reason: ReasonOption, at: AtOption = None, db: DbOption = None,
+             contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Close an opportunity lost, with a reason from the contract."""
-    with _engine(db, contract) as engine:
-        _print_opp(services.close_lost(engine, opp_id, reason), json_out)
+    when = parse_at(at)
+    with _engine(db, contract, at=when) as engine:
+        _print_opp(services.close_lost(engine, opp_id, reason, at=when), json_out)
 
 
 @app.command("explain")
@@ -204,13 +207,13 @@ def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
     """Why a lead has its score at --at: every rule that fired and its points."""
     from revalign.core.explain import explain_lead, explanation_to_json, render_explanation
 
-    with _engine(db, contract) as engine:
+    with _engine(db, contract, read=True) as engine:
         lead = engine.state.leads.get(lead_id)
         if lead is None:
             from revalign.errors import NotFound
 
             raise NotFound(f"no lead {lead_id!r}")
-        expl = explain_lead(lead, engine.contract, _moment(at))
+        expl = explain_lead(lead, engine.contract, _now_or(at))
     if json_out:
         print_json(explanation_to_json(expl))
     else:
@@ -230,7 +233,7 @@ def replay(other: Annotated[Path, typer.Option("--contract", help="The contract 
     from revalign.contract.loader import load_contract
     from revalign.replay import replay_ledger
 
-    when = _moment(as_of, "--as-of") if as_of else None
+    when = parse_at(as_of, "--as-of")
     result = replay_ledger(resolve_db_url(db), resolve_contract(recorded), load_contract(other),
                            when)  # fmt: skip
     if json_out:

@@ -1,4 +1,4 @@
-"""`revalign rebuild`, `revalign run`, `revalign status`: the ledger and the engine loop."""
+"""`revalign rebuild`, `run`, `status` and `migrate`: the ledger and the engine loop."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    open_existing_ledger,
     print_json,
     resolve_contract,
     resolve_db_url,
 )
 from revalign.engine import Engine
-from revalign.ledger import open_ledger
 from revalign.ledger.funnel import CHAIN, funnel_counts
 from revalign.ledger.projections import rebuild as rebuild_projections
 
@@ -43,7 +43,7 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 @app.command()
 def rebuild(db: DbOption = None) -> None:
     """Rebuild every projection (leads, accounts, opportunities, owners, clocks) from seq 0."""
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         with _progress("folding events", ledger.last_seq()) as advance:
             report = rebuild_projections(ledger, progress=advance)
@@ -58,7 +58,7 @@ def rebuild(db: DbOption = None) -> None:
 @app.command()
 def run(db: DbOption = None, contract: ContractOption = None) -> None:
     """Decide events other writers appended, then append SLA breaches due now."""
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     pending = ledger.last_seq() - ledger.checkpoint("engine")
     try:
         with _progress("deciding events", pending) as advance:
@@ -76,7 +76,7 @@ def run(db: DbOption = None, contract: ContractOption = None) -> None:
 @app.command()
 def status(db: DbOption = None, json: JsonOption = False) -> None:
     """The funnel now: leads per current stage, and conversion lead → … → won."""
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         counts = funnel_counts(ledger)
     finally:
@@ -103,3 +103,20 @@ def status(db: DbOption = None, json: JsonOption = False) -> None:
             "" if step == "lead" else (f"{rate:.1%}" if rate is not None else "–"),
         )
     console.print(conv)
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Create the ledger, or upgrade its schema to this version (read commands never do)."""
+    from revalign.ledger.connect import migrate_ledger
+
+    report = migrate_ledger(resolve_db_url(db))
+    if report.before is None:
+        message = f"created the ledger at {report.place} (schema {report.after})"
+    elif report.before == report.after:
+        message = f"the ledger at {report.place} is up to date (schema {report.after})"
+    else:
+        message = (
+            f"upgraded the ledger at {report.place} from schema {report.before} to {report.after}"
+        )
+    console.print(message, soft_wrap=True, highlight=False)

@@ -16,14 +16,14 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    open_existing_ledger,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.contract.schema import Contract
 from revalign.core.events import EventType
 from revalign.errors import InputError
-from revalign.ledger import SqlLedger, open_ledger
+from revalign.ledger import SqlLedger
 
 
 @app.command("plan")
@@ -46,7 +46,7 @@ def plan(
     amount = float(target if target is not None else terms.targets.revenue_per_quarter[key])
     if amount <= 0:
         raise InputError(f"target must be a positive amount, got {amount:g}")
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         inputs = plan_inputs_from_frames(load_frames(ledger), terms)
         inputs = _with_notices(inputs, terms, ledger, year, q)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.table import Table
 
+from revalign.cli import paths
 from revalign.cli.app import app
 from revalign.cli.common import JsonOption, console, print_json
 from revalign.errors import InputError
@@ -21,7 +22,10 @@ app.add_typer(score_app, name="score")
 DatasetOption = Annotated[
     str, typer.Option("--dataset", help="Labelled dataset adapter (xeducation).")
 ]
-PathArgument = Annotated[Path, typer.Argument(help="The dataset folder (or its CSV file).")]
+PathArgument = Annotated[
+    Path,
+    typer.Argument(help="The dataset folder (or its CSV file).", callback=paths.readable_path),
+]
 ModelOption = Annotated[
     str, typer.Option("--model", help="auto (best validation AUC), logistic or gbm.")
 ]
@@ -60,12 +64,17 @@ def train_cmd(
     out: Annotated[Path, typer.Option("--out", help="Where to write the model (joblib).")],
     dataset: DatasetOption = "xeducation",
     model: ModelOption = "auto",
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing model file.")
+    ] = False,
 ) -> None:
     """Fit the predictive score on every labelled row and save it."""
+    paths.check_writable_file(out, f"--out {out}", force=force)  # before seconds of training
+    kind = _kind(model)
     from revalign.predictive import load_labelled, train
 
     data = load_labelled(dataset, path)
-    trained = train(data.frame, data.target, exclude=data.exclude, model=_kind(model))
+    trained = train(data.frame, data.target, exclude=data.exclude, model=kind)
     trained.save(out)
     console.print(f"saved {trained.kind} model to {out}")
 

@@ -20,7 +20,6 @@ from revalign.cli.common import (
     console,
     print_json,
     resolve_contract,
-    resolve_db_url,
 )
 from revalign.errors import InputError
 
@@ -48,9 +47,9 @@ def _now(text: str | None) -> datetime:
 
 
 def _facts(db: str | None, contract: Any) -> SlaFacts:
-    from revalign.ledger import open_ledger
+    from revalign.cli.common import open_existing_ledger
 
-    ledger = open_ledger(resolve_db_url(db))
+    ledger = open_existing_ledger(db)
     try:
         return collect(read_sla_events(ledger), resolve_contract(contract).contract)
     finally:
@@ -184,15 +183,15 @@ def notice_command(
 ) -> None:
     """Announce a capacity change: routing and `plan` honour it; a late reduction is a miss."""
     from revalign import services
+    from revalign.cli.common import open_verb_engine
     from revalign.core.events import EventType
-    from revalign.engine import open_engine
 
     payload = {"team": team, "rep": rep, "capacity": capacity, "effective_from": effective_from,
                "effective_to": effective_to, "reason": reason}  # fmt: skip
     terms = resolve_contract(contract)
     if all(t.id != team for t in terms.contract.teams):
         raise InputError(f"--team {team!r} is not a team of the contract")
-    engine = open_engine(resolve_db_url(db), terms)
+    engine = open_verb_engine(db, terms, _now(as_of))
     try:
         given = {k: v for k, v in payload.items() if v is not None}
         event = services.submit_fact(engine, EventType.CAPACITY_NOTICE, given, at=_now(as_of))

@@ -12,11 +12,15 @@ from typing import Annotated, Any
 import typer
 
 from revalign.cli.app import app
-from revalign.cli.common import ContractOption, DbOption, JsonOption, resolve_contract
-from revalign.cli.common import resolve_db_url as _db
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    open_existing_ledger,
+    resolve_contract,
+)
 from revalign.engine import Engine, utc_now
 from revalign.errors import InputError
-from revalign.ledger import open_ledger
 from revalign.notify.deliver import CHECKPOINT
 from revalign.notify.worker import StepReport, open_worker
 
@@ -78,7 +82,7 @@ def worker(
     """Tick the SLA clocks and deliver warnings, breaches and escalations (webhook, e-mail)."""
     stop_at = _until(until)
     versioned = resolve_contract(contract)
-    ledger = open_ledger(_db(db))
+    ledger = open_existing_ledger(db)
     stop = threading.Event()
     previous = _on_sigterm(stop.set)
     try:

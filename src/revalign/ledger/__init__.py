@@ -2,6 +2,7 @@
 
 from revalign.ledger import open_ledger
 ledger = open_ledger("sqlite:///revalign.db")   # or postgresql+psycopg://...
+ledger = open_ledger(url, create=False)         # readers: an existing ledger, never created
 ledger.append(events)                          # -> number of new events
 for event in ledger.read(after_seq=0): ...
 """

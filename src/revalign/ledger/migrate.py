@@ -1,4 +1,5 @@
-"""Run the packaged Alembic migrations on a connection (called by `open_ledger`)."""
+"""Run the packaged Alembic migrations on a connection (called by `open_ledger` and
+`revalign migrate`); tell which revisions this version knows."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this version of revalign ships (an unknown one is from a newer version)."""
+    script = ScriptDirectory.from_config(_config())
+    return frozenset(rev.revision for rev in script.walk_revisions())
 
 
 def current_revision(conn: sa.Connection) -> str | None:

@@ -17,9 +17,9 @@ import psycopg
 import sqlalchemy as sa
 
 from revalign.core.events import Event
-from revalign.errors import StorageError
 from revalign.ledger import bulk
 from revalign.ledger.codec import READ_COLUMNS, event_row, row_event, stored_event, stored_time
+from revalign.ledger.db_errors import classify
 from revalign.ledger.tables import events
 
 Key = tuple[str, str]
@@ -28,12 +28,13 @@ READ_BATCH = 5_000
 
 
 @contextmanager
-def translate_errors(action: str) -> Iterator[None]:
-    """Driver errors become StorageError (with the driver's message) at the ledger edge."""
+def translate_errors(action: str, where: str | None = None) -> Iterator[None]:
+    """Driver errors become DatabaseError (the user can fix it: exit 2) or StorageError (our
+    bug: exit 1) at the ledger edge; see `db_errors.classify`."""
     try:
         yield
     except (sa.exc.SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
-        raise StorageError(f"ledger {action} failed: {exc}") from exc
+        raise classify(exc, action, where) from exc
 
 
 def dedupe(items: Iterable[Event]) -> list[Event]:
@@ -145,7 +146,7 @@ class SqlLedger:
     @contextmanager
     def writer(self) -> Iterator[LedgerWriter]:
         """A write transaction under the ledger's write lock; commits when the block ends."""
-        with translate_errors("write"), self.engine.connect() as conn:
+        with translate_errors("write", self.url), self.engine.connect() as conn:
             conn.execution_options(revalign_write=True)
             with conn.begin():
                 if self.dialect == "postgresql":
@@ -155,7 +156,7 @@ class SqlLedger:
     @contextmanager
     def reader(self) -> Iterator[sa.Connection]:
         """A read-only connection (for projections and reports)."""
-        with translate_errors("read"), self.engine.connect() as conn:
+        with translate_errors("read", self.url), self.engine.connect() as conn:
             yield conn
 
     def append(self, items: Iterable[Event]) -> int:

@@ -10,7 +10,8 @@ import pandas as pd
 import psycopg
 
 from revalign.analytics.metrics.backends.base import TableSchema, python_rows, quote, transpile
-from revalign.errors import InputError, StorageError
+from revalign.errors import InputError
+from revalign.ledger.db_errors import classify
 
 SQL_TYPES = {"str": "TEXT", "ts": "TIMESTAMP", "float": "DOUBLE PRECISION", "int": "BIGINT",
              "bool": "BOOLEAN"}  # fmt: skip
@@ -33,7 +34,7 @@ class PostgresBackend:
         try:
             self.conn = psycopg.connect(conninfo(url), autocommit=True)
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise classify(exc, "connect", "the --pg-url database") from exc
         self.schema = f"revalign_metrics_{uuid.uuid4().hex[:12]}"
         with self.conn.cursor() as cur:
             cur.execute(f"CREATE SCHEMA {quote(self.schema)}")

@@ -141,6 +141,7 @@ def _cli(*args: str) -> str:
 
 def test_cli_submit_list_show_accuracy(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'f.db'}"
+    _cli("migrate", "--db", db)  # a verb needs an existing ledger
     _cli("forecast", "submit", "--quarter", "2026q4", "--by", "ana", "--commit", "50000",
          "--best-case", "65000", "--at", "2026-10-05T09:00:00Z", "--db", db)  # fmt: skip
     listed = json.loads(_cli("forecast", "list", "--quarter", "2026Q4", "--db", db, "--json"))

@@ -10,17 +10,17 @@ import typer
 from revalign.analytics.frames import load_frames
 from revalign.analytics.metrics import DIMENSIONS, Dimension, compute_metrics
 from revalign.analytics.metrics.compute import EngineName
-from revalign.analytics.metrics.render import to_csv, to_table
+from revalign.analytics.metrics.render import table_cells, table_columns, to_csv
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
     DbOption,
     JsonOption,
-    console,
     print_json,
     resolve_contract,
     resolve_db_url,
 )
+from revalign.cli.tables import ColumnsOption, pick_columns, print_fitted
 from revalign.errors import InputError
 
 
@@ -54,6 +54,7 @@ def metrics_command(
     contract: ContractOption = None,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """Shared metrics for marketing and sales, from the ledger."""
     from revalign.ledger import open_ledger
@@ -77,4 +78,8 @@ def metrics_command(
     elif csv_out:
         typer.echo(to_csv(result), nl=False)
     else:
-        console.print(to_table(result))
+        # metrics down, values across; columns that do not fit go to a second table
+        shown = pick_columns(columns, table_columns(result), table_columns(result))
+        title, headers, rows = table_cells(result, shown)
+        keys = 2 if "unit" in headers else 1  # metric and unit repeat in every part
+        print_fitted(headers, rows, keys=keys, title=title, right=[h for h in headers if h not in ("metric", "unit")])

@@ -27,6 +27,7 @@ from revalign.cli.common import (
     resolve_contract,
     resolve_db_url,
 )
+from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption
 from revalign.errors import InputError
 
 lead_app = typer.Typer(help="Work one lead: SAL gate, touches, qualification, dispositions.")
@@ -252,3 +253,79 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+# -- lead list / lead find (read the projection tables) -------------------------------
+
+_LIST_DEFAULT = ("lead_id", "name", "company", "stage", "owner", "channel", "score", "created_at")
+_QUEUE_DEFAULT = ("lead_id", "name", "company", "owner", "team", "sla", "due_at", "breached")
+_FIND_DEFAULT = ("lead_id", "name", "email", "company", "stage", "owner")
+_RIGHT = ("score",)
+
+
+def _show_leads(rows: list[dict[str, Any]], default: tuple[str, ...], title: str,
+                columns: str | None, json_out: bool, csv_out: bool) -> None:  # fmt: skip
+    from revalign.cli.tables import pick_columns, print_records
+    from revalign.lead_queries import LEAD_COLUMNS
+
+    shown = pick_columns(columns, LEAD_COLUMNS, default)
+    print_records(rows, shown, all_columns=LEAD_COLUMNS, json_out=json_out, csv_out=csv_out,
+                  columns_given=columns is not None, title=title, right=_RIGHT)  # fmt: skip
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--created-since {text!r} is not a date (use YYYY-MM-DD)") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@lead_app.command("list")
+def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (mql, sal…).")] = None,
+              owner: Annotated[str | None, typer.Option(help="Only this owner (rep).")] = None,
+              team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+              queue: Annotated[str | None, typer.Option(
+                  help="sal-review (MQLs at the SAL gate), first-contact (accepted, not "
+                       "touched yet) or breached (a clock breached).")] = None,
+              channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+              campaign: Annotated[str | None, typer.Option(help="Only this campaign.")] = None,
+              created_since: Annotated[str | None, typer.Option(
+                  help="Created on or after this date (YYYY-MM-DD).")] = None,
+              columns: ColumnsOption = None, limit: LimitOption = None,
+              db: DbOption = None, json_out: JsonOption = False,
+              csv_out: CsvOption = False) -> None:  # fmt: skip
+    """List leads by stage, owner, team, channel, campaign or work queue."""
+    from revalign.lead_queries import LeadFilter, list_leads
+    from revalign.ledger import open_ledger
+
+    wanted = LeadFilter(stage=stage, owner=owner, team=team, queue=queue, channel=channel,
+                        campaign=campaign, created_since=_since(created_since), limit=limit)  # fmt: skip
+    ledger = open_ledger(resolve_db_url(db))
+    try:
+        rows = list_leads(ledger, wanted)
+    finally:
+        ledger.close()
+    title = f"{len(rows)} leads" + (f" in queue {queue}" if queue else "")
+    _show_leads(rows, _QUEUE_DEFAULT if queue else _LIST_DEFAULT, title, columns, json_out,
+                csv_out)  # fmt: skip
+
+
+@lead_app.command("find")
+def lead_find(query: Annotated[str, typer.Argument(help="An e-mail (exact) or a name/company.")],
+              columns: ColumnsOption = None, limit: LimitOption = None,
+              db: DbOption = None, json_out: JsonOption = False,
+              csv_out: CsvOption = False) -> None:  # fmt: skip
+    """Find leads by e-mail (exact, any case) or by name / company (best matches first)."""
+    from revalign.lead_queries import find_leads
+    from revalign.ledger import open_ledger
+
+    ledger = open_ledger(resolve_db_url(db))
+    try:
+        rows = find_leads(ledger, query, limit)
+    finally:
+        ledger.close()
+    _show_leads(rows, _FIND_DEFAULT, f"{len(rows)} leads matching {query!r}", columns,
+                json_out, csv_out)  # fmt: skip

@@ -5,9 +5,11 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     attribution_cmds,
     contract_cmds,
     dataset_cmds,
+    events_cmds,
     ingest_cmds,
     lead_cmds,
     ledger_cmds,
+    person_cmds,
     plan_cmds,
     score_cmds,
 )

@@ -51,6 +51,8 @@ class EventType(StrEnum):
     ESCALATED = "sla.escalated"
     # An input fact the core refused (e.g. "won" for a lead with no opportunity): kept, not lost.
     EVENT_REJECTED = "engine.rejected"
+    # A person's data was erased (who, when, which fields; never the data): see privacy.
+    PERSON_ERASED = "person.erased"
 
 
 class MarketingTouchKind(StrEnum):

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sys import intern
 from typing import Any
 
+from revalign.core.erasure import fold_person_erased
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
 from revalign.core.scoring import ScorePart
@@ -424,4 +425,5 @@ _HANDLERS: Mapping[EventType, Callable[[FunnelState, Event], None]] = {
     EventType.SLA_BREACHED: _breached,
     EventType.ESCALATED: _escalated,
     EventType.EVENT_REJECTED: _rejected,
+    EventType.PERSON_ERASED: lambda state, event: fold_person_erased(state, event.lead_id),
 }

@@ -221,6 +221,13 @@ class EventRejected(_Payload):
     reason: str
 
 
+class PersonErased(_Payload):
+    by: str  # who erased (the audit trail); no personal data in this payload
+    fields: list[str]
+    events_redacted: int = Field(ge=0)
+    reason: str | None = None
+
+
 PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.LEAD_CAPTURED: LeadCaptured,
     EventType.LEAD_UPDATED: LeadUpdated,
@@ -248,6 +255,7 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.SLA_BREACHED: SlaBreached,
     EventType.ESCALATED: Escalated,
     EventType.EVENT_REJECTED: EventRejected,
+    EventType.PERSON_ERASED: PersonErased,
 }
 
 

@@ -1,0 +1,156 @@
+"""`person erase`: redact a person's data in the stored events and the projections.
+
+The one place the ledger is changed in place (see docs/privacy.md for why this and not
+crypto-shredding). Steps, each safe to repeat (a crash in between is finished by running
+the command again):
+
+1. find the person's leads (e-mail exact, any case; ids are `lead_id_for(email)`);
+2. in one write transaction, rewrite the payload of every event of those leads (and of
+   any other event whose payload holds the e-mail) with `core.erasure.redact_payload`;
+3. append `person.erased` (who, which fields, how many events; no personal data) through
+   the engine: its fold blanks the lead, and the projection row is rewritten;
+4. make the old bytes unrecoverable: SQLite `secure_delete`, VACUUM and a WAL checkpoint
+   that truncates the -wal file; PostgreSQL VACUUM (or VACUUM FULL) of the tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import sqlalchemy as sa
+
+from revalign.connectors.identity import lead_id_for
+from revalign.core.erasure import PERSONAL_FIELDS, matcher, personal_values, redact_payload
+from revalign.core.events import Event, EventType
+from revalign.core.payloads import validate_payload
+from revalign.errors import NotFound, StorageError
+from revalign.ledger import SqlLedger, bulk
+from revalign.ledger import tables as t
+from revalign.ledger.codec import dump_json
+from revalign.lead_queries import find_leads
+
+if TYPE_CHECKING:
+    from revalign.engine import Engine
+
+SOURCE_PRIVACY = "privacy"
+_LEAD_FACTS = (EventType.LEAD_CAPTURED.value, EventType.LEAD_UPDATED.value)
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    lead_ids: list[str]
+    events_redacted: int
+    already_erased: bool
+    compaction: str  # what was done to the freed bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lead_ids": self.lead_ids,
+            "events_redacted": self.events_redacted,
+            "already_erased": self.already_erased,
+            "compaction": self.compaction,
+        }
+
+
+def _targets(engine: Engine, email: str) -> tuple[list[str], bool]:
+    """The person's lead ids, and whether they were erased before (then nothing to do)."""
+    found = [r["lead_id"] for r in find_leads(engine.ledger, email)]
+    if found:
+        return found, False
+    lead_id = lead_id_for(email)
+    lead = engine.state.leads.get(lead_id)
+    if lead is None or lead.email:
+        raise NotFound(f"no person with e-mail {email!r}")
+    # blank already: erased before, or a run stopped between redaction and its event
+    erased = any(e.type is EventType.PERSON_ERASED for e in engine.ledger.events_for(lead_id=lead_id))
+    return [lead_id], erased
+
+
+def _values(engine: Engine, lead_ids: list[str], email: str) -> set[str]:
+    """Every personal value the person ever had: current state and every lead fact."""
+    values = {email}
+    for lead_id in lead_ids:
+        lead = engine.state.leads.get(lead_id)
+        if lead is not None:
+            values |= personal_values({f: getattr(lead, f) for f in PERSONAL_FIELDS})
+        for e in engine.ledger.events_for(lead_id=lead_id):
+            if e.type.value in _LEAD_FACTS:
+                p = e.payload
+                values |= personal_values(p.get("changes") or p)
+    return values
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _redact(ledger: SqlLedger, lead_ids: list[str], email: str, values: set[str]) -> int:
+    pattern = matcher(values)
+    e = t.events
+    wanted = sa.or_(e.c.lead_id.in_(lead_ids), e.c.payload.ilike(_like(email), escape="\\"))
+    changed = 0
+    with ledger.writer() as w:
+        if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
+            bulk.execute(w.conn, "PRAGMA secure_delete = ON", ())
+        rows = w.conn.execute(sa.select(e.c.seq, e.c.type, e.c.payload).where(wanted)).all()
+        for seq, kind, text in rows:
+            new = dump_json(redact_payload(kind, orjson.loads(text), pattern))
+            if new != text:
+                bulk.execute(w.conn, "UPDATE events SET payload = ? WHERE seq = ?", (new, seq))
+                changed += 1
+    return changed
+
+
+def compact(ledger: SqlLedger, *, full: bool = False) -> str:
+    """Leave no old page behind: VACUUM (+ WAL truncation on SQLite). Returns what it did."""
+    if ledger.dialect == "sqlite":
+        raw: Any = ledger.engine.raw_connection()
+        try:
+            raw.execute("PRAGMA secure_delete = ON")
+            raw.execute("VACUUM")
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.close()
+        if busy:
+            raise StorageError(
+                "erased, but another process holds the ledger open, so the -wal file may still "
+                "hold old pages: close it and run `revalign person erase` again"
+            )
+        return "sqlite: secure_delete, VACUUM, wal_checkpoint(TRUNCATE)"
+    tables = ", ".join(["events", *(table.name for table in t.PROJECTION_TABLES)])
+    verb = "VACUUM (FULL, ANALYZE)" if full else "VACUUM (ANALYZE)"
+    with ledger.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"{verb} {tables}")
+    return f"postgresql: {verb} {tables}"
+
+
+def erase_person(
+    engine: Engine, email: str, by: str, *, reason: str | None = None, vacuum_full: bool = False
+) -> ErasureReport:
+    """Erase the person with this e-mail from the ledger and every projection (see above)."""
+    address = email.strip()
+    lead_ids, erased = _targets(engine, address)
+    if erased:
+        return ErasureReport(lead_ids, 0, True, compact(engine.ledger, full=vacuum_full))
+    redacted = _redact(engine.ledger, lead_ids, address, _values(engine, lead_ids, address))
+    now = datetime.now(UTC)
+    for lead_id in lead_ids:
+        lead = engine.state.leads.get(lead_id)
+        payload = {"by": by, "fields": list(PERSONAL_FIELDS), "events_redacted": redacted,
+                   "reason": reason}  # fmt: skip
+        event = Event(
+            type=EventType.PERSON_ERASED,
+            source=SOURCE_PRIVACY,
+            source_id=str(uuid.uuid4()),
+            occurred_at=now,
+            lead_id=lead_id,
+            account_id=lead.account_id if lead else None,
+            payload=validate_payload(EventType.PERSON_ERASED, payload),
+            contract_version=engine.contract.version,
+        )
+        engine.submit([event])
+    return ErasureReport(lead_ids, redacted, False, compact(engine.ledger, full=vacuum_full))

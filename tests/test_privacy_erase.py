@@ -1,0 +1,113 @@
+"""`person erase` on the demo: the person is gone from every byte, the funnel's numbers stay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import revalign.cli  # noqa: F401  (registers the commands)
+from revalign.cli.app import app, run
+
+AS_OF = "2026-12-01T00:00:00+00:00"
+PHONE = "+62 812 7788 1234"
+
+
+def _cli(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _person(db: str) -> dict[str, str]:
+    """A won lead of the demo (events of every kind: touches, clocks, an opportunity)."""
+    rows = json.loads(_cli("lead", "list", "--stage", "won", "--json", "--db", db))
+    lead = rows[0]
+    first, last = lead["name"].split(" ", 1)
+    return {"email": lead["email"], "first": first, "last": last, "id": lead["lead_id"]}
+
+
+def _numbers(db: str) -> tuple[str, str, str]:
+    return (
+        _cli("status", "--json", "--db", db),
+        _cli("metrics", "--json", "--as-of", AS_OF, "--db", db),
+        _cli("metrics", "--json", "--as-of", AS_OF, "--by", "channel", "--db", db),
+    )
+
+
+def _holds(path: Path, needle: str) -> bool:
+    return needle.lower().encode() in path.read_bytes().lower()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
+    db_file = tmp_path / "ledger" / "demo.db"
+    db_file.parent.mkdir()
+    db = f"sqlite:///{db_file}"
+    _cli("demo", "--leads", "200", "--db", db, "--out", str(tmp_path / "source-files"))
+    person = _person(db)
+    update = tmp_path / "source-files" / "phones.csv"  # a phone number, kept as an attribute
+    update.write_text(f"email,created_at,phone\n{person['email']},2026-11-01T00:00:00Z,{PHONE}\n")
+    _cli("ingest", str(update), "--kind", "leads", "--db", db)
+    return db, db_file, person
+
+
+def test_erase_leaves_no_trace_and_the_same_numbers(
+    demo: tuple[str, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db, db_file, person = demo
+    exported = json.loads(_cli("person", "export", person["email"].upper(), "--db", db))
+    attributes = exported["leads"][0]["attributes"]
+    assert attributes["phone"] == PHONE and exported["leads"][0]["lead_id"] == person["id"]
+    assert _holds(db_file, person["email"])  # the search below can find what it looks for
+    before = _numbers(db)
+
+    _cli("person", "erase", person["email"], "--yes", "--by", "dpo", "--db", db)
+
+    assert _numbers(db) == before
+    derived = tmp_path / "ledger"  # files made from the ledger after the erasure
+    (derived / "events.json").write_text(_cli("events", "--json", "--db", db))
+    (derived / "leads.csv").write_text(_cli("lead", "list", "--csv", "--db", db))
+    (derived / "metrics.csv").write_text(_cli("metrics", "--csv", "--by", "rep", "--db", db))
+    _cli("rebuild", "--db", db)  # the projections folded again from the redacted ledger
+    files = [p for p in derived.iterdir() if p.is_file()]
+    assert db_file in files
+    needles = (person["email"], f"{person['first']} {person['last']}", PHONE)
+    found = [(p.name, n) for p in files for n in needles if _holds(p, n)]
+    assert found == []
+    assert not Path(f"{db_file}-wal").exists() or Path(f"{db_file}-wal").stat().st_size == 0
+    assert _numbers(db) == before
+
+    audit = json.loads(_cli("events", "--type", "person.erased", "--json", "--db", db))
+    assert [(e["lead_id"], e["payload"]["by"]) for e in audit] == [(person["id"], "dpo")]
+    assert person["email"] not in json.dumps(audit)
+    assert json.loads(_cli("lead", "find", person["email"], "--json", "--db", db)) == []
+
+
+def test_erase_twice_and_unknown_people(
+    demo: tuple[str, Path, dict[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _, person = demo
+    _cli("person", "erase", person["email"], "--yes", "--db", db)
+    again = json.loads(_cli("person", "erase", person["email"], "--yes", "--json", "--db", db))
+    assert again["already_erased"] is True and again["lead_ids"] == [person["id"]]
+    assert run(["person", "erase", "nobody@nowhere.test", "--yes", "--db", db]) == 2
+    assert "no person" in capsys.readouterr().err
+    assert run(["person", "erase", "x@y.test", "--db", db]) == 2  # stdin is not a terminal
+    assert "--yes" in capsys.readouterr().err
+
+
+def test_export_to_a_file(
+    demo: tuple[str, Path, dict[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _, person = demo
+    out = tmp_path / "person.json"
+    _cli("person", "export", person["email"], "--out", str(out), "--db", db)
+    data = json.loads(out.read_text())
+    kinds = {e["type"] for e in data["leads"][0]["events"]}
+    assert {"lead.captured", "lead.updated", "opportunity.won"} <= kinds
+    assert data["leads"][0]["clocks"] and data["leads"][0]["opportunities"]
+    assert run(["person", "export", person["email"], "--out", str(out), "--db", db]) == 2
+    assert "--force" in capsys.readouterr().err

@@ -16,17 +16,19 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import revalign.cli  # noqa: F401  (registers the commands)
+from _lifecycle import FIT_LEAD, MONDAY
 from revalign.cli.app import app, run
 from revalign.cli.tables import fit_tables
 from revalign.connectors.identity import lead_id_for
 from revalign.contract.loader import default_contract
 from revalign.core.events import Event, EventType
 from revalign.engine import open_engine
-from _lifecycle import FIT_LEAD, MONDAY
 
 PEOPLE = {
-    "waiting": {**FIT_LEAD, "email": "dewi@acme.co.id", "first_name": "Dewi", "last_name": "Lestari"},
-    "accepted": {**FIT_LEAD, "email": "budi@acme.co.id", "first_name": "Budi", "last_name": "Santoso"},
+    "waiting": {**FIT_LEAD, "email": "dewi@acme.co.id", "first_name": "Dewi",
+                "last_name": "Lestari"},
+    "accepted": {**FIT_LEAD, "email": "budi@acme.co.id", "first_name": "Budi",
+                 "last_name": "Santoso"},
     "late": {**FIT_LEAD, "email": "sari@acme.co.id", "first_name": "Sari", "last_name": "Budiman"},
 }  # fmt: skip
 CRM_ID = "L-crm-0001"  # an id not derived from the e-mail (a CRM's own)
@@ -42,13 +44,17 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('workbench') / 'ledger.db'}"
     engine = open_engine(url, default_contract(), clock=lambda: MONDAY + timedelta(days=1))
     ids = {k: lead_id_for(str(p["email"])) for k, p in PEOPLE.items()}
-    facts = [_fact(i, EventType.LEAD_CAPTURED, ids[k], 0, p) for i, (k, p) in enumerate(PEOPLE.items())]
+    facts = [
+        _fact(i, EventType.LEAD_CAPTURED, ids[k], 0, p) for i, (k, p) in enumerate(PEOPLE.items())
+    ]
     crm = {**FIT_LEAD, "email": "Wayan@Bali.co.id", "first_name": "Wayan", "company": "Bali Dive"}
     facts.append(_fact(9, EventType.LEAD_CAPTURED, CRM_ID, 0, crm))
     facts += [
         _fact(10, EventType.SAL_ACCEPTED, ids["accepted"], 0.01, {"by": "maya"}),
         _fact(11, EventType.SAL_ACCEPTED, ids["late"], 0.01, {"by": "maya"}),
-        _fact(12, EventType.OPPORTUNITY_WON, ids["waiting"], 0.02, {"amount": "1", "currency": "USD"}),
+        _fact(
+            12, EventType.OPPORTUNITY_WON, ids["waiting"], 0.02, {"amount": "1", "currency": "USD"}
+        ),
     ]
     try:
         engine.submit(facts)
@@ -137,8 +143,8 @@ def test_fit_tables_never_ellipsis() -> None:
 
 def _at_80_columns(*args: str) -> str:
     env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run([sys.executable, "-c", "from revalign.cli import main; main()", *args], env=env,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    command = [sys.executable, "-c", "from revalign.cli import main; main()", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -1,6 +1,6 @@
 """The ledger's events, filtered, as JSON-ready rows (for `revalign events`).
 
-    rows = list_events(ledger, EventFilter(type="engine.rejected", since=...))
+rows = list_events(ledger, EventFilter(type="engine.rejected", since=...))
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class LeadFilter:
     limit: int | None = None
 
 
-def _row(m: Mapping[str, Any], clock: Mapping[str, Any] | None) -> dict[str, Any]:
+def _row(m: Mapping[Any, Any], clock: Mapping[str, Any] | None) -> dict[str, Any]:
     data = orjson.loads(m["data"])
     name = " ".join(x for x in (data.get("first_name"), data.get("last_name")) if x)
     return {
@@ -140,7 +140,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _candidates(conn: sa.Connection, terms: Sequence[str]) -> Iterable[Mapping[str, Any]]:
+def _candidates(conn: sa.Connection, terms: Sequence[str]) -> Iterable[Mapping[Any, Any]]:
     lt = t.leads
     query = sa.select(lt)
     for term in terms:  # every word somewhere in the row (case-insensitive)

@@ -82,4 +82,10 @@ def metrics_command(
         shown = pick_columns(columns, table_columns(result), table_columns(result))
         title, headers, rows = table_cells(result, shown)
         keys = 2 if "unit" in headers else 1  # metric and unit repeat in every part
-        print_fitted(headers, rows, keys=keys, title=title, right=[h for h in headers if h not in ("metric", "unit")])
+        print_fitted(
+            headers,
+            rows,
+            keys=keys,
+            title=title,
+            right=[h for h in headers if h not in ("metric", "unit")],
+        )

@@ -62,7 +62,9 @@ def events_command(
         print_json([r["event"] for r in rows])
         return
     shown = pick_columns(columns, EVENT_COLUMNS, _DEFAULT)
-    print_records(rows, shown, all_columns=EVENT_COLUMNS, csv_out=csv_out,
-                  columns_given=columns is not None, title=f"{len(rows)} events", right=("seq",))  # fmt: skip
+    print_records(
+        rows, shown, all_columns=EVENT_COLUMNS, csv_out=csv_out,
+        columns_given=columns is not None, title=f"{len(rows)} events", right=("seq",),
+    )  # fmt: skip
     if more:
         console.print(f"(the newest {TABLE_ROWS}; --limit N, --json or --csv for more)")

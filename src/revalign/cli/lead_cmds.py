@@ -284,7 +284,7 @@ def _since(text: str | None) -> datetime | None:
 
 
 @lead_app.command("list")
-def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (mql, sal…).")] = None,
+def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e.g. mql).")] = None,
               owner: Annotated[str | None, typer.Option(help="Only this owner (rep).")] = None,
               team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
               queue: Annotated[str | None, typer.Option(
@@ -301,8 +301,10 @@ def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (m
     from revalign.lead_queries import LeadFilter, list_leads
     from revalign.ledger import open_ledger
 
-    wanted = LeadFilter(stage=stage, owner=owner, team=team, queue=queue, channel=channel,
-                        campaign=campaign, created_since=_since(created_since), limit=limit)  # fmt: skip
+    wanted = LeadFilter(
+        stage=stage, owner=owner, team=team, queue=queue, channel=channel, campaign=campaign,
+        created_since=_since(created_since), limit=limit,
+    )  # fmt: skip
     ledger = open_ledger(resolve_db_url(db))
     try:
         rows = list_leads(ledger, wanted)

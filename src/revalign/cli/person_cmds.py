@@ -72,7 +72,7 @@ def export(email: EmailArg,
 
 @person_app.command("erase")
 def erase(email: EmailArg,
-          yes: Annotated[bool, typer.Option("--yes", help="Do not ask (cannot be undone).")] = False,
+          yes: Annotated[bool, typer.Option("--yes", help="Do not ask (no undo).")] = False,
           by: Annotated[str | None, typer.Option(help="Who erases (default: login).")] = None,
           reason: Annotated[str | None, typer.Option(help="e.g. a request number.")] = None,
           vacuum_full: Annotated[bool, typer.Option(
@@ -96,7 +96,9 @@ def erase(email: EmailArg,
     if json_out:
         print_json(report.to_dict())
     elif report.already_erased:
-        console.print(f"{email}: already erased ({', '.join(report.lead_ids)}); {report.compaction}")
+        console.print(
+            f"{email}: already erased ({', '.join(report.lead_ids)}); {report.compaction}"
+        )
     else:
         console.print(f"erased {', '.join(report.lead_ids)}: {report.events_redacted} events "
                       f"redacted, person.erased recorded; {report.compaction}")  # fmt: skip

@@ -28,10 +28,10 @@ from revalign.core.erasure import PERSONAL_FIELDS, matcher, personal_values, red
 from revalign.core.events import Event, EventType
 from revalign.core.payloads import validate_payload
 from revalign.errors import NotFound, StorageError
+from revalign.lead_queries import find_leads
 from revalign.ledger import SqlLedger, bulk
 from revalign.ledger import tables as t
 from revalign.ledger.codec import dump_json
-from revalign.lead_queries import find_leads
 
 if TYPE_CHECKING:
     from revalign.engine import Engine
@@ -66,7 +66,9 @@ def _targets(engine: Engine, email: str) -> tuple[list[str], bool]:
     if lead is None or lead.email:
         raise NotFound(f"no person with e-mail {email!r}")
     # blank already: erased before, or a run stopped between redaction and its event
-    erased = any(e.type is EventType.PERSON_ERASED for e in engine.ledger.events_for(lead_id=lead_id))
+    erased = any(
+        e.type is EventType.PERSON_ERASED for e in engine.ledger.events_for(lead_id=lead_id)
+    )
     return [lead_id], erased
 
 

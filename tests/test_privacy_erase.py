@@ -29,11 +29,13 @@ def _person(db: str) -> dict[str, str]:
     return {"email": lead["email"], "first": first, "last": last, "id": lead["lead_id"]}
 
 
-def _numbers(db: str) -> tuple[str, str, str]:
+def _numbers(db: str) -> tuple[str, ...]:
     return (
         _cli("status", "--json", "--db", db),
         _cli("metrics", "--json", "--as-of", AS_OF, "--db", db),
         _cli("metrics", "--json", "--as-of", AS_OF, "--by", "channel", "--db", db),
+        _cli("attribution", "--model", "markov", "--json", "--db", db),
+        _cli("plan", "--quarter", "2027Q1", "--json", "--db", db),
     )
 
 

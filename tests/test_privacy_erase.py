@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 import revalign.cli  # noqa: F401  (registers the commands)
@@ -113,3 +116,38 @@ def test_export_to_a_file(
     assert data["leads"][0]["clocks"] and data["leads"][0]["opportunities"]
     assert run(["person", "export", person["email"], "--out", str(out), "--db", db]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh schema named for this branch's tests, dropped afterwards."""
+    schema = f"workbench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(pg_server_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'create schema "{schema}"'))
+    sep = "&" if "?" in pg_server_url else "?"
+    try:
+        yield f"{pg_server_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        engine.dispose()
+
+
+def test_erase_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    _cli("demo", "--leads", "60", "--db", pg_url, "--out", str(tmp_path / "source-files"))
+    person = _person(pg_url)
+    before = _numbers(pg_url)
+    out = _cli("person", "erase", person["email"], "--yes", "--vacuum-full", "--db", pg_url)
+    assert "VACUUM (FULL, ANALYZE)" in out
+    assert _numbers(pg_url) == before
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            for table in ("events", "leads", "accounts", "opportunities", "clocks", "owners"):
+                text = f"SELECT count(*) FROM {table} t WHERE t::text ILIKE :needle"
+                for needle in (person["email"], f"{person['first']} {person['last']}"):
+                    found = conn.execute(sa.text(text), {"needle": f"%{needle}%"}).scalar()
+                    assert found == 0, (table, needle)
+    finally:
+        engine.dispose()

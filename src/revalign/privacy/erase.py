@@ -90,10 +90,18 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _redact(ledger: SqlLedger, lead_ids: list[str], email: str, values: set[str]) -> int:
+def _redact(
+    ledger: SqlLedger, lead_ids: list[str], opp_ids: list[str], email: str, values: set[str]
+) -> int:
+    """Rewrite the payloads of the person's events: by lead, by opportunity (facts a CRM sent
+    without the lead id) and any other event that holds the e-mail."""
     pattern = matcher(values)
     e = t.events
-    wanted = sa.or_(e.c.lead_id.in_(lead_ids), e.c.payload.ilike(_like(email), escape="\\"))
+    wanted = sa.or_(
+        e.c.lead_id.in_(lead_ids),
+        e.c.opportunity_id.in_(opp_ids),
+        e.c.payload.ilike(_like(email), escape="\\"),
+    )
     changed = 0
     with ledger.writer() as w:
         if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
@@ -138,7 +146,9 @@ def erase_person(
     lead_ids, erased = _targets(engine, address)
     if erased:
         return ErasureReport(lead_ids, 0, True, compact(engine.ledger, full=vacuum_full))
-    redacted = _redact(engine.ledger, lead_ids, address, _values(engine, lead_ids, address))
+    opps = [o.opportunity_id for o in engine.state.opportunities.values() if o.lead_id in lead_ids]
+    values = _values(engine, lead_ids, address)
+    redacted = _redact(engine.ledger, lead_ids, opps, address, values)
     now = datetime.now(UTC)
     for lead_id in lead_ids:
         lead = engine.state.leads.get(lead_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,3 +152,28 @@ def test_erase_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                     assert found == 0, (table, needle)
     finally:
         engine.dispose()
+
+
+def test_a_reader_holding_old_pages_is_reported_then_finished(
+    demo: tuple[str, Path, dict[str, str]],
+) -> None:
+    from revalign.contract.loader import default_contract
+    from revalign.engine import open_engine
+    from revalign.privacy import erase_person
+    from revalign.privacy.erase import ErasureIncomplete
+
+    db, db_file, person = demo
+    reader = sqlite3.connect(db_file, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM events").fetchone()  # a snapshot with the old pages
+    try:
+        with open_engine(db, default_contract()) as engine, pytest.raises(ErasureIncomplete):
+            erase_person(engine, person["email"], "dpo", wait_ms=0)
+    finally:
+        reader.close()
+    with open_engine(db, default_contract()) as engine:
+        report = erase_person(engine, person["email"], "dpo", wait_ms=0)
+    assert report.already_erased
+    wal = Path(f"{db_file}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert not _holds(db_file, person["email"])

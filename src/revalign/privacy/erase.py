@@ -15,6 +15,7 @@ the command again):
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,17 +28,28 @@ from revalign.connectors.identity import lead_id_for
 from revalign.core.erasure import PERSONAL_FIELDS, matcher, personal_values, redact_payload
 from revalign.core.events import Event, EventType
 from revalign.core.payloads import validate_payload
-from revalign.errors import NotFound, StorageError
+from revalign.errors import NotFound, UserError
 from revalign.lead_queries import find_leads
 from revalign.ledger import SqlLedger, bulk
 from revalign.ledger import tables as t
 from revalign.ledger.codec import dump_json
+from revalign.ledger.sql import translate_errors
 
 if TYPE_CHECKING:
     from revalign.engine import Engine
 
 SOURCE_PRIVACY = "privacy"
 _LEAD_FACTS = (EventType.LEAD_CAPTURED.value, EventType.LEAD_UPDATED.value)
+
+
+class ErasureIncomplete(UserError):
+    """Redacted, but the old pages could not be cleared yet (the ledger is in use)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"erased, but old pages may remain in the database files ({why}): close the other "
+            "processes using the ledger and run `revalign person erase` again"
+        )
 
 
 @dataclass(frozen=True)
@@ -115,37 +127,51 @@ def _redact(
     return changed
 
 
-def compact(ledger: SqlLedger, *, full: bool = False) -> str:
-    """Leave no old page behind: VACUUM (+ WAL truncation on SQLite). Returns what it did."""
+def compact(ledger: SqlLedger, *, full: bool = False, wait_ms: int = 5000) -> str:
+    """Leave no old page behind: VACUUM (+ WAL truncation on SQLite). Returns what it did.
+
+    SQLite waits up to `wait_ms` for other readers to move past the old pages."""
     if ledger.dialect == "sqlite":
-        raw: Any = ledger.engine.raw_connection()
+        with translate_errors("compaction"):
+            raw: Any = ledger.engine.raw_connection()
         try:
             raw.execute("PRAGMA secure_delete = ON")
+            raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             raw.execute("VACUUM")
             busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as exc:  # locked by another process
+            raise ErasureIncomplete(f"{exc}") from exc
         finally:
             raw.close()
         if busy:
-            raise StorageError(
-                "erased, but another process holds the ledger open, so the -wal file may still "
-                "hold old pages: close it and run `revalign person erase` again"
-            )
+            raise ErasureIncomplete("another process reads the ledger")
         return "sqlite: secure_delete, VACUUM, wal_checkpoint(TRUNCATE)"
     tables = ", ".join(["events", *(table.name for table in t.PROJECTION_TABLES)])
     verb = "VACUUM (FULL, ANALYZE)" if full else "VACUUM (ANALYZE)"
-    with ledger.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with (
+        translate_errors("vacuum"),
+        ledger.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+    ):
         conn.exec_driver_sql(f"{verb} {tables}")
     return f"postgresql: {verb} {tables}"
 
 
 def erase_person(
-    engine: Engine, email: str, by: str, *, reason: str | None = None, vacuum_full: bool = False
+    engine: Engine,
+    email: str,
+    by: str,
+    *,
+    reason: str | None = None,
+    vacuum_full: bool = False,
+    wait_ms: int = 5000,
 ) -> ErasureReport:
     """Erase the person with this e-mail from the ledger and every projection (see above)."""
     address = email.strip()
     lead_ids, erased = _targets(engine, address)
     if erased:
-        return ErasureReport(lead_ids, 0, True, compact(engine.ledger, full=vacuum_full))
+        return ErasureReport(
+            lead_ids, 0, True, compact(engine.ledger, full=vacuum_full, wait_ms=wait_ms)
+        )
     opps = [o.opportunity_id for o in engine.state.opportunities.values() if o.lead_id in lead_ids]
     values = _values(engine, lead_ids, address)
     redacted = _redact(engine.ledger, lead_ids, opps, address, values)
@@ -165,4 +191,6 @@ def erase_person(
             contract_version=engine.contract.version,
         )
         engine.submit([event])
-    return ErasureReport(lead_ids, redacted, False, compact(engine.ledger, full=vacuum_full))
+    return ErasureReport(
+        lead_ids, redacted, False, compact(engine.ledger, full=vacuum_full, wait_ms=wait_ms)
+    )

@@ -273,6 +273,10 @@ def _show_leads(rows: list[dict[str, Any]], default: tuple[str, ...], title: str
                   columns_given=columns is not None, title=title, right=_RIGHT)  # fmt: skip
 
 
+def _count(rows: list[dict[str, Any]]) -> str:
+    return f"{len(rows)} lead" + ("" if len(rows) == 1 else "s")
+
+
 def _since(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -310,7 +314,7 @@ def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e
         rows = list_leads(ledger, wanted)
     finally:
         ledger.close()
-    title = f"{len(rows)} leads" + (f" in queue {queue}" if queue else "")
+    title = _count(rows) + (f" in queue {queue}" if queue else "")
     _show_leads(rows, _QUEUE_DEFAULT if queue else _LIST_DEFAULT, title, columns, json_out,
                 csv_out)  # fmt: skip
 
@@ -329,5 +333,5 @@ def lead_find(query: Annotated[str, typer.Argument(help="An e-mail (exact) or a 
         rows = find_leads(ledger, query, limit)
     finally:
         ledger.close()
-    _show_leads(rows, _FIND_DEFAULT, f"{len(rows)} leads matching {query!r}", columns,
+    _show_leads(rows, _FIND_DEFAULT, f"{_count(rows)} matching {query!r}", columns,
                 json_out, csv_out)  # fmt: skip

@@ -161,6 +161,10 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
 def print_records(
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -178,7 +182,7 @@ def print_records(
     from revalign.cli.common import print_json
 
     if json_out:
-        print_json(list(records))
+        print_json([{k: _json_value(v) for k, v in rec.items()} for rec in records])
     elif csv_out:
         typer.echo(records_csv(records, columns if columns_given else all_columns), nl=False)
     else:

@@ -79,9 +79,7 @@ def main() -> int:
             folded = time.perf_counter() - started
             report = erase_person(engine, email, "bench")
             total = time.perf_counter() - started
-            vacuum = _timed(
-                "compaction alone (VACUUM + WAL truncate)", lambda: compact(engine.ledger)
-            )
+            _timed("compaction alone (VACUUM + WAL truncate)", lambda: compact(engine.ledger))
         print(f"  person erase EMAIL: {total:.2f} s in all on a {mb:.0f} MB file: fold "
               f"{folded:.2f} s, then redact + person.erased + compaction "
               f"{total - folded:.2f} s ({report.events_redacted} events redacted)")  # fmt: skip

@@ -126,7 +126,8 @@ def list_leads(ledger: SqlLedger, f: LeadFilter) -> list[dict[str, Any]]:
         rows = [
             _row(m, clocks.get(m["lead_id"]))
             for m in conn.execute(_lead_query(f)).mappings()
-            if f.queue is None or m["lead_id"] in clocks or f.queue == "first-contact"
+            # the stage queues list every lead at the stage, with or without a running clock
+            if f.queue != "breached" or m["lead_id"] in clocks
         ]
     if f.queue is None:
         rows.sort(key=lambda r: r["created_at"] or _NEVER, reverse=True)

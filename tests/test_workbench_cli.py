@@ -170,3 +170,21 @@ def test_metrics_columns_option(db: str, tmp_path: Path) -> None:
     out = _at_80_columns("metrics", "--by", "channel", "--columns", "paid_social", "--db", db)
     assert "paid_social" in out and "┃ unit" not in out
     assert run(["metrics", "--columns", "nope", "--db", db]) == 2
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    assert run(["demo", "--leads", "200", "--db", url, "--out", str(folder / "files")]) == 0
+    return url
+
+
+@pytest.mark.parametrize("by", ["channel", "campaign", "rep"])
+def test_demo_metrics_fit_80_columns_and_keep_every_value(demo_db: str, by: str) -> None:
+    out = _at_80_columns("metrics", "--by", by, "--db", demo_db)
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= 80
+    data = json.loads(_at_80_columns("metrics", "--by", by, "--json", "--db", demo_db))
+    for row in data["rows"]:  # every dimension value heads a column somewhere
+        assert str(row[by]) in out
+    assert "(2/" in out  # the demo's dimensions do not fit one 80-column table

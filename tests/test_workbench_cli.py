@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -188,3 +190,28 @@ def test_demo_metrics_fit_80_columns_and_keep_every_value(demo_db: str, by: str)
     for row in data["rows"]:  # every dimension value heads a column somewhere
         assert str(row[by]) in out
     assert "(2/" in out  # the demo's dimensions do not fit one 80-column table
+
+
+cells = (
+    st.text(alphabet="abcdefghij-_ 0123456789", min_size=1, max_size=24).map(str.strip).filter(bool)
+)
+
+
+@given(
+    width=st.integers(min_value=60, max_value=200),
+    n_cols=st.integers(min_value=2, max_value=14),
+    data=st.data(),
+)
+@settings(max_examples=40, deadline=None)
+def test_fitted_tables_show_every_cell_whole(width: int, n_cols: int, data: st.DataObject) -> None:
+    headers = [f"h{i}" for i in range(n_cols)]
+    rows = data.draw(st.lists(st.lists(cells, min_size=n_cols, max_size=n_cols), max_size=4))
+    console = Console(width=width, record=True, file=io.StringIO())
+    for table in fit_tables(headers, rows, console=console):
+        console.print(table)
+    text = console.export_text()
+    assert "…" not in text and all(len(line) <= width for line in text.splitlines())
+    lines = text.splitlines()
+    for row in rows:  # each cell whole on one line (never cut, never folded at this size)
+        for cell in row:
+            assert any(cell in line for line in lines), cell

@@ -177,3 +177,38 @@ def test_a_reader_holding_old_pages_is_reported_then_finished(
     wal = Path(f"{db_file}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
     assert not _holds(db_file, person["email"])
+
+
+def test_another_lead_that_mentions_the_person_keeps_its_own_data(
+    demo: tuple[str, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db, db_file, person = demo
+    other = tmp_path / "source-files" / "referral.csv"
+    other.write_text(
+        "email,created_at,first_name,last_name,referred_by\n"
+        f"friend@example.org,2026-11-02T00:00:00Z,{person['first']},Other,{person['email']}\n"
+    )
+    _cli("ingest", str(other), "--kind", "leads", "--db", db)
+    _cli("person", "erase", person["email"], "--yes", "--db", db)
+    friend = json.loads(_cli("person", "export", "friend@example.org", "--db", db))["leads"][0]
+    assert friend["lead"]["first_name"] == person["first"]  # same first name, another person
+    captured = next(e for e in friend["events"] if e["type"] == "lead.captured")
+    assert captured["payload"]["first_name"] == person["first"]
+    assert captured["payload"]["attributes"]["referred_by"] == "[erased]"
+    assert not _holds(db_file, person["email"])
+    # the engine's rows after erasure are the rows a fold of the redacted ledger gives
+    live = _projection_rows(db_file)
+    _cli("rebuild", "--db", db)
+    assert _projection_rows(db_file) == live
+
+
+def _projection_rows(db_file: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db_file)
+    try:
+        return [
+            row
+            for table in ("leads", "accounts", "opportunities", "clocks", "owners")
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1")
+        ]
+    finally:
+        conn.close()

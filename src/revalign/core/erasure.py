@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from revalign.core.events import EventType
+from revalign.core.events import Event, EventType
 from revalign.core.scoring import ScorePart
 from revalign.core.stagefold import with_changes
 from revalign.core.state import FunnelState, LeadState
@@ -70,6 +70,13 @@ def _scrub(value: Any, pattern: re.Pattern[str] | None) -> Any:
     return value
 
 
+def scrub_values(payload: Mapping[str, Any], pattern: re.Pattern[str] | None) -> dict[str, Any]:
+    """Every string of the payload, at any key, that mentions the pattern, as ERASED (for
+    facts of other people that mention this one)."""
+    result: dict[str, Any] = _scrub(payload, pattern)
+    return result
+
+
 def _walk(value: Any, pattern: re.Pattern[str] | None) -> Any:
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
@@ -115,11 +122,29 @@ def erase_lead(lead: LeadState) -> LeadState:
     )  # fmt: skip
 
 
-def fold_person_erased(state: FunnelState, lead_id: str | None) -> None:
-    """The fold of `person.erased`: blank the lead, forget its before-images."""
-    lead = state.leads.get(lead_id or "")
+def scrub_mentions(lead: LeadState, pattern: re.Pattern[str] | None) -> LeadState:
+    """Another lead with the strings that mention the erased person scrubbed."""
+    parts = tuple(
+        ScorePart(p.rule, p.points, ERASED if pattern and pattern.search(p.detail) else p.detail)
+        for p in lead.score_parts
+    )
+    return with_changes(
+        lead, attributes=_scrub(dict(lead.attributes), pattern), score_parts=parts,
+        qualification=_scrub(dict(lead.qualification), pattern),
+    )  # fmt: skip
+
+
+def fold_person_erased(state: FunnelState, event: Event) -> None:
+    """The fold of `person.erased`: blank the lead, scrub its mentions in the other leads
+    named by the event, forget its before-images."""
+    lead = state.leads.get(event.lead_id or "")
     if lead is None:
         return
     state.leads[lead.lead_id] = erase_lead(lead)
+    pattern = matcher([lead.email]) if lead.email else None
+    for other_id in event.payload.get("mentioned_in") or ():
+        other = state.leads.get(other_id)
+        if other is not None and pattern is not None:
+            state.leads[other_id] = scrub_mentions(other, pattern)
     for key in [k for k, u in state.undo.items() if u.lead_id == lead.lead_id]:
         del state.undo[key]

@@ -425,5 +425,5 @@ _HANDLERS: Mapping[EventType, Callable[[FunnelState, Event], None]] = {
     EventType.SLA_BREACHED: _breached,
     EventType.ESCALATED: _escalated,
     EventType.EVENT_REJECTED: _rejected,
-    EventType.PERSON_ERASED: lambda state, event: fold_person_erased(state, event.lead_id),
+    EventType.PERSON_ERASED: fold_person_erased,
 }

@@ -226,6 +226,8 @@ class PersonErased(_Payload):
     fields: list[str]
     events_redacted: int = Field(ge=0)
     reason: str | None = None
+    # other leads whose facts mentioned the person: the fold scrubs the mention there too
+    mentioned_in: list[str] = Field(default_factory=list)
 
 
 PAYLOADS: Mapping[EventType, type[_Payload]] = {

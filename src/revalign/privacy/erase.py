@@ -25,7 +25,13 @@ import orjson
 import sqlalchemy as sa
 
 from revalign.connectors.identity import lead_id_for
-from revalign.core.erasure import PERSONAL_FIELDS, matcher, personal_values, redact_payload
+from revalign.core.erasure import (
+    PERSONAL_FIELDS,
+    matcher,
+    personal_values,
+    redact_payload,
+    scrub_values,
+)
 from revalign.core.events import Event, EventType
 from revalign.core.payloads import validate_payload
 from revalign.errors import NotFound, UserError
@@ -104,27 +110,34 @@ def _like(text: str) -> str:
 
 def _redact(
     ledger: SqlLedger, lead_ids: list[str], opp_ids: list[str], email: str, values: set[str]
-) -> int:
+) -> tuple[int, list[str]]:
     """Rewrite the payloads of the person's events: by lead, by opportunity (facts a CRM sent
-    without the lead id) and any other event that holds the e-mail."""
-    pattern = matcher(values)
+    without the lead id) and any other event that holds the e-mail. Returns how many, and the
+    other leads whose facts mentioned the e-mail (their state is scrubbed by the fold)."""
+    pattern, email_only = matcher(values), matcher([email])
     e = t.events
     wanted = sa.or_(
         e.c.lead_id.in_(lead_ids),
         e.c.opportunity_id.in_(opp_ids),
         e.c.payload.ilike(_like(email), escape="\\"),
     )
-    changed = 0
+    query = sa.select(e.c.seq, e.c.type, e.c.payload, e.c.lead_id, e.c.opportunity_id)
+    changed, mentioned = 0, set()
     with ledger.writer() as w:
         if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
             bulk.execute(w.conn, "PRAGMA secure_delete = ON", ())
-        rows = w.conn.execute(sa.select(e.c.seq, e.c.type, e.c.payload).where(wanted)).all()
-        for seq, kind, text in rows:
-            new = dump_json(redact_payload(kind, orjson.loads(text), pattern))
+        for seq, kind, text, lead_id, opp_id in w.conn.execute(query.where(wanted)).all():
+            payload = orjson.loads(text)
+            if lead_id in lead_ids or opp_id in opp_ids:
+                redacted = redact_payload(kind, payload, pattern)
+            else:  # another lead's fact that mentions the e-mail: only those strings go
+                redacted = scrub_values(payload, email_only)
+                mentioned.update([lead_id] if lead_id else [])
+            new = dump_json(redacted)
             if new != text:
                 bulk.execute(w.conn, "UPDATE events SET payload = ? WHERE seq = ?", (new, seq))
                 changed += 1
-    return changed
+    return changed, sorted(mentioned)
 
 
 def compact(ledger: SqlLedger, *, full: bool = False, wait_ms: int = 5000) -> str:
@@ -174,12 +187,12 @@ def erase_person(
         )
     opps = [o.opportunity_id for o in engine.state.opportunities.values() if o.lead_id in lead_ids]
     values = _values(engine, lead_ids, address)
-    redacted = _redact(engine.ledger, lead_ids, opps, address, values)
+    redacted, mentioned = _redact(engine.ledger, lead_ids, opps, address, values)
     now = datetime.now(UTC)
     for lead_id in lead_ids:
         lead = engine.state.leads.get(lead_id)
         payload = {"by": by, "fields": list(PERSONAL_FIELDS), "events_redacted": redacted,
-                   "reason": reason}  # fmt: skip
+                   "reason": reason, "mentioned_in": mentioned}  # fmt: skip
         event = Event(
             type=EventType.PERSON_ERASED,
             source=SOURCE_PRIVACY,

@@ -215,3 +215,22 @@ def test_fitted_tables_show_every_cell_whole(width: int, n_cols: int, data: st.D
     for row in rows:  # each cell whole on one line (never cut, never folded at this size)
         for cell in row:
             assert any(cell in line for line in lines), cell
+
+
+@given(
+    headers=st.lists(cells, min_size=1, max_size=8),
+    data=st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_computed_width_is_what_rich_measures(headers: list[str], data: st.DataObject) -> None:
+    from rich.measure import Measurement
+
+    from revalign.cli.tables import _table, natural_widths, table_width
+
+    n = len(headers)
+    text = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=30)  # data, no \t
+    rows = data.draw(st.lists(st.lists(text, min_size=n, max_size=n), max_size=4))
+    console = Console(width=80, file=io.StringIO())
+    table = _table("t", headers, rows, ())
+    measured = Measurement.get(console, console.options.update_width(10**6), table).maximum
+    assert table_width(natural_widths(headers, rows)) == measured

@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -85,10 +85,23 @@ def _table(
     return table
 
 
-def _width(console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
-    table = _table(None, headers, rows, ())
-    # measured unconstrained: the natural width, not the width the console would squeeze to
-    return Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+def _lines(text: str) -> list[str]:
+    return text.splitlines() or [""]
+
+
+def natural_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's unsqueezed width: its longest line among the header and the cells.
+    (Computed, not measured by Rich: measuring a table per trial split is slow on long lists;
+    a test checks the two agree.)"""
+    return [
+        max(cell_len(line) for text in (h, *(r[i] for r in rows)) for line in _lines(text))
+        for i, h in enumerate(headers)
+    ]
+
+
+def table_width(widths: Sequence[int]) -> int:
+    """The printed width of a Rich table (default box, one space of padding each side)."""
+    return sum(widths) + 3 * len(widths) + 1
 
 
 def fit_tables(
@@ -102,14 +115,14 @@ def fit_tables(
 ) -> list[Table]:
     """One table if it fits `console.width`; else the non-key columns split over several."""
     width = console.width
-    if _width(console, headers, rows) <= width or len(headers) <= keys + 1:
+    widths = natural_widths(headers, rows)
+    if table_width(widths) <= width or len(headers) <= keys + 1:
         return [_table(title, headers, rows, right)]
     groups: list[list[int]] = []
     current: list[int] = []
     for i in range(keys, len(headers)):
         trial = [*range(keys), *current, i]
-        sub = [headers[j] for j in trial]
-        if current and _width(console, sub, [[r[j] for j in trial] for r in rows]) > width:
+        if current and table_width([widths[j] for j in trial]) > width:
             groups.append(current)
             current = [i]
         else:

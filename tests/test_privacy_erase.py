@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -119,23 +117,8 @@ def test_export_to_a_file(
     assert "--force" in capsys.readouterr().err
 
 
-@pytest.fixture
-def pg_url(pg_server_url: str) -> Iterator[str]:
-    """A fresh schema named for this branch's tests, dropped afterwards."""
-    schema = f"workbench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(pg_server_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    sep = "&" if "?" in pg_server_url else "?"
-    try:
-        yield f"{pg_server_url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
-
-
-def test_erase_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+def test_erase_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    pg_url = pg_schema_url
     _cli("demo", "--leads", "60", "--db", pg_url, "--out", str(tmp_path / "source-files"))
     person = _person(pg_url)
     before = _numbers(pg_url)

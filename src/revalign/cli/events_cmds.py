@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from revalign.cli.app import app
 from revalign.cli.common import DbOption, JsonOption, console, resolve_db_url
-from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption, pick_columns, print_records
-from revalign.errors import InputError
+from revalign.cli.tables import (
+    ColumnsOption,
+    CsvOption,
+    LimitOption,
+    parse_since,
+    pick_columns,
+    print_records,
+)
 
 TABLE_ROWS = 200  # a table without --limit shows the newest 200; --json / --csv show all
 _DEFAULT = ("seq", "occurred_at", "type", "lead_id", "summary")
-
-
-def _since(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--since {text!r} is not an ISO date or datetime") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @app.command("events")
@@ -47,7 +42,7 @@ def events_command(
 
     table = not (json_out or csv_out)
     capped = table and limit is None
-    wanted = EventFilter(type=type_, lead_id=lead, since=_since(since),
+    wanted = EventFilter(type=type_, lead_id=lead, since=parse_since(since, "--since"),
                          limit=TABLE_ROWS + 1 if capped else limit, newest=capped)  # fmt: skip
     ledger = open_ledger(resolve_db_url(db))
     try:

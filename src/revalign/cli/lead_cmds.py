@@ -27,7 +27,7 @@ from revalign.cli.common import (
     resolve_contract,
     resolve_db_url,
 )
-from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption
+from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption, parse_since
 from revalign.errors import InputError
 
 lead_app = typer.Typer(help="Work one lead: SAL gate, touches, qualification, dispositions.")
@@ -277,16 +277,6 @@ def _count(rows: list[dict[str, Any]]) -> str:
     return f"{len(rows)} lead" + ("" if len(rows) == 1 else "s")
 
 
-def _since(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--created-since {text!r} is not a date (use YYYY-MM-DD)") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 @lead_app.command("list")
 def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e.g. mql).")] = None,
               owner: Annotated[str | None, typer.Option(help="Only this owner (rep).")] = None,
@@ -307,7 +297,7 @@ def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e
 
     wanted = LeadFilter(
         stage=stage, owner=owner, team=team, queue=queue, channel=channel, campaign=campaign,
-        created_since=_since(created_since), limit=limit,
+        created_since=parse_since(created_since, "--created-since"), limit=limit,
     )  # fmt: skip
     ledger = open_ledger(resolve_db_url(db))
     try:

@@ -54,10 +54,8 @@ def pick_columns(chosen: str | None, available: Sequence[str], default: Sequence
     names = [c.strip() for c in chosen.split(",") if c.strip()]
     unknown = [n for n in names if n not in available]
     if unknown or not names:
-        raise InputError(
-            f"--columns: unknown column {', '.join(unknown) or '(none given)'}; "
-            f"choose from {', '.join(available)}"
-        )
+        what = f"unknown column {', '.join(unknown)}" if unknown else "no column given"
+        raise InputError(f"--columns: {what}; choose from {', '.join(available)}")
     return names
 
 

@@ -79,7 +79,8 @@ def metrics_command(
         typer.echo(to_csv(result), nl=False)
     else:
         # metrics down, values across; columns that do not fit go to a second table
-        shown = pick_columns(columns, table_columns(result), table_columns(result))
+        available = table_columns(result)
+        shown = pick_columns(columns, available, available)
         title, headers, rows = table_cells(result, shown)
         keys = 2 if "unit" in headers else 1  # metric and unit repeat in every part
         print_fitted(

@@ -10,7 +10,7 @@ import typer
 from revalign.analytics.frames import load_frames
 from revalign.analytics.metrics import DIMENSIONS, Dimension, MetricsResult, compute_metrics
 from revalign.analytics.metrics.compute import EngineName
-from revalign.analytics.metrics.render import reasons_table, to_csv, to_table
+from revalign.analytics.metrics.render import reasons_table, table_cells, table_columns, to_csv
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -22,6 +22,7 @@ from revalign.cli.common import (
     print_json,
     resolve_contract,
 )
+from revalign.cli.tables import ColumnsOption, pick_columns, print_fitted
 from revalign.errors import InputError
 from revalign.extras import require_spark
 
@@ -50,6 +51,7 @@ def metrics_command(
     contract: ContractOption = None,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """Shared metrics for marketing and sales, from the ledger."""
     if by is not None and by not in DIMENSIONS:
@@ -68,17 +70,30 @@ def metrics_command(
         frames, engine=cast(EngineName, engine), by=_DIMS.get(by or ""), cohort=cohort,
         contract=resolve_contract(contract).contract, as_of=when, pg_url=pg_url,
     )  # fmt: skip
-    print_metrics(result, json_out, csv_out)
+    print_metrics(result, json_out, csv_out, columns)
 
 
-def print_metrics(result: MetricsResult, json_out: bool, csv_out: bool) -> None:
+def print_metrics(
+    result: MetricsResult, json_out: bool, csv_out: bool, columns: str | None = None
+) -> None:
     """JSON (with `null_reasons`), CSV, or the table and why each null metric is null."""
     if json_out:
         print_json(result.as_json())
     elif csv_out:
         typer.echo(to_csv(result), nl=False)
     else:
-        console.print(to_table(result))
+        # metrics down, values across; columns that do not fit go to a second table
+        available = table_columns(result)
+        shown = pick_columns(columns, available, available)
+        title, headers, rows = table_cells(result, shown)
+        keys = 2 if "unit" in headers else 1  # metric and unit repeat in every part
+        print_fitted(
+            headers,
+            rows,
+            keys=keys,
+            title=title,
+            right=[h for h in headers if h not in ("metric", "unit")],
+        )
         reasons = reasons_table(result)
         if reasons is not None:
             console.print(reasons)

@@ -31,6 +31,7 @@ from revalign.cli.common import (
     resolve_contract,
     resolve_db_url,
 )
+from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption, parse_since
 from revalign.errors import InputError
 
 lead_app = typer.Typer(help="Work one lead: SAL gate, touches, qualification, dispositions.")
@@ -288,3 +289,75 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+# -- lead list / lead find (read the projection tables) -------------------------------
+
+_LIST_DEFAULT = ("lead_id", "name", "company", "stage", "owner", "channel", "score", "created_at")
+_QUEUE_DEFAULT = ("lead_id", "name", "company", "owner", "team", "sla", "due_at", "breached")
+_FIND_DEFAULT = ("lead_id", "name", "email", "company", "stage", "owner")
+_RIGHT = ("score",)
+
+
+def _show_leads(rows: list[dict[str, Any]], default: tuple[str, ...], title: str,
+                columns: str | None, json_out: bool, csv_out: bool) -> None:  # fmt: skip
+    from revalign.cli.tables import pick_columns, print_records
+    from revalign.lead_queries import LEAD_COLUMNS
+
+    shown = pick_columns(columns, LEAD_COLUMNS, default)
+    print_records(rows, shown, all_columns=LEAD_COLUMNS, json_out=json_out, csv_out=csv_out,
+                  columns_given=columns is not None, title=title, right=_RIGHT)  # fmt: skip
+
+
+def _count(rows: list[dict[str, Any]]) -> str:
+    return f"{len(rows)} lead" + ("" if len(rows) == 1 else "s")
+
+
+@lead_app.command("list")
+def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e.g. mql).")] = None,
+              owner: Annotated[str | None, typer.Option(help="Only this owner (rep).")] = None,
+              team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+              queue: Annotated[str | None, typer.Option(
+                  help="sal-review (MQLs at the SAL gate), first-contact (accepted, not "
+                       "touched yet) or breached (a clock breached).")] = None,
+              channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+              campaign: Annotated[str | None, typer.Option(help="Only this campaign.")] = None,
+              created_since: Annotated[str | None, typer.Option(
+                  help="Created on or after this date (YYYY-MM-DD).")] = None,
+              columns: ColumnsOption = None, limit: LimitOption = None,
+              db: DbOption = None, json_out: JsonOption = False,
+              csv_out: CsvOption = False) -> None:  # fmt: skip
+    """List leads by stage, owner, team, channel, campaign or work queue."""
+    from revalign.cli.common import open_existing_ledger
+    from revalign.lead_queries import LeadFilter, list_leads
+
+    wanted = LeadFilter(
+        stage=stage, owner=owner, team=team, queue=queue, channel=channel, campaign=campaign,
+        created_since=parse_since(created_since, "--created-since"), limit=limit,
+    )  # fmt: skip
+    ledger = open_existing_ledger(db)
+    try:
+        rows = list_leads(ledger, wanted)
+    finally:
+        ledger.close()
+    title = _count(rows) + (f" in queue {queue}" if queue else "")
+    _show_leads(rows, _QUEUE_DEFAULT if queue else _LIST_DEFAULT, title, columns, json_out,
+                csv_out)  # fmt: skip
+
+
+@lead_app.command("find")
+def lead_find(query: Annotated[str, typer.Argument(help="An e-mail (exact) or a name/company.")],
+              columns: ColumnsOption = None, limit: LimitOption = None,
+              db: DbOption = None, json_out: JsonOption = False,
+              csv_out: CsvOption = False) -> None:  # fmt: skip
+    """Find leads by e-mail (exact, any case) or by name / company (best matches first)."""
+    from revalign.cli.common import open_existing_ledger
+    from revalign.lead_queries import find_leads
+
+    ledger = open_existing_ledger(db)
+    try:
+        rows = find_leads(ledger, query, limit)
+    finally:
+        ledger.close()
+    _show_leads(rows, _FIND_DEFAULT, f"{_count(rows)} matching {query!r}", columns,
+                json_out, csv_out)  # fmt: skip

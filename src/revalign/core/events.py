@@ -55,6 +55,8 @@ class EventType(StrEnum):
     # A notice (warning, breach, escalation) handed to one recipient, or one failed attempt.
     NOTICE_DELIVERED = "notice.delivered"
     NOTICE_FAILED = "notice.failed"
+    # A person's data was erased (who, when, which fields; never the data): see privacy.
+    PERSON_ERASED = "person.erased"
 
 
 class MarketingTouchKind(StrEnum):

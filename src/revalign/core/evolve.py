@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sys import intern
 from typing import Any
 
+from revalign.core.erasure import fold_person_erased
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
 from revalign.core.scoring import ScorePart
@@ -455,4 +456,5 @@ _HANDLERS: Mapping[EventType, Callable[[FunnelState, Event], None]] = {
     EventType.FORECAST_SUBMITTED: _forecast,
     EventType.TARGET_SET: _target,
     EventType.EVENT_REJECTED: _rejected,
+    EventType.PERSON_ERASED: fold_person_erased,
 }

@@ -260,6 +260,15 @@ class NoticeFailed(_Payload):
     retry_at: datetime | None = None
 
 
+class PersonErased(_Payload):
+    by: str  # who erased (the audit trail); no personal data in this payload
+    fields: list[str]
+    events_redacted: int = Field(ge=0)
+    reason: str | None = None
+    # other leads whose facts mentioned the person: the fold scrubs the mention there too
+    mentioned_in: list[str] = Field(default_factory=list)
+
+
 PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.LEAD_CAPTURED: LeadCaptured,
     EventType.LEAD_UPDATED: LeadUpdated,
@@ -290,6 +299,7 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.EVENT_REJECTED: EventRejected,
     EventType.NOTICE_DELIVERED: NoticeDelivered,
     EventType.NOTICE_FAILED: NoticeFailed,
+    EventType.PERSON_ERASED: PersonErased,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
@@ -36,20 +37,41 @@ def _cell(value: Any, unit: str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def to_table(result: MetricsResult) -> Table:
-    """A Rich table: one row per metric, one column per dimension value (or one 'value')."""
+def table_cells(
+    result: MetricsResult, columns: Sequence[str] | None = None
+) -> tuple[str, list[str], list[list[str]]]:
+    """(title, headers, rows) of the table view: one row per metric, then its unit and one
+    column per dimension value (or one 'value'). `columns` keeps only those headers
+    (besides `metric`), e.g. ["unit", "webinar"]; the caller fits them to the terminal."""
     title = "Shared metrics" + (f" by {result.by}" if result.by else "")
     title += " (cohort)" if result.cohort else ""
-    table = Table(title=title)
-    table.add_column("metric", style="bold", no_wrap=True)
-    table.add_column("unit", style="dim")
-    keys = ["all"] if result.by is None else [str(r[result.by]) for r in result.rows]
-    for key in keys:
-        table.add_column(key, justify="right")
-    rows = [result.metrics] if result.by is None else result.rows
+    keys = ["value"] if result.by is None else [str(r[result.by]) for r in result.rows]
+    records = [result.metrics] if result.by is None else result.rows
+    headers = ["metric", "unit", *keys]
+    rows = []
     for metric in METRICS:
         unit = BY_NAME[metric.name].unit
-        table.add_row(metric.name, unit, *(_cell(r.get(metric.name), unit) for r in rows))
+        rows.append([metric.name, unit, *(_cell(r.get(metric.name), unit) for r in records)])
+    if columns is not None:
+        keep = [0, *(headers.index(c) for c in columns if c in headers and c != "metric")]
+        headers = [headers[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    return title, headers, rows
+
+
+def table_columns(result: MetricsResult) -> list[str]:
+    """Every header the table view can show (for `--columns`)."""
+    return table_cells(result)[1]
+
+
+def to_table(result: MetricsResult) -> Table:
+    """One Rich table of everything (see `revalign.cli.tables` for one that fits a terminal)."""
+    title, headers, rows = table_cells(result)
+    table = Table(title=title)
+    for i, name in enumerate(headers):
+        table.add_column(name, justify="right" if i > 1 else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pandas as pd
 
@@ -37,6 +38,7 @@ class MetricContext:
     sal_acceptance_min: float | None = None
     coverage_min: float | None = None
     coverage_max: float | None = None
+    fx_rates: dict[str, Decimal] = field(default_factory=dict)  # the contract's standing rates
 
     @property
     def quarter(self) -> str:
@@ -86,6 +88,7 @@ def build_context(frames: Frames, contract: Contract | None, as_of: datetime) ->
         sal_acceptance_min=slas.sal_acceptance_min if slas else None,
         coverage_min=slas.pipeline_coverage_min if slas else None,
         coverage_max=slas.pipeline_coverage_max if slas else None,
+        fx_rates=dict(contract.fx.rates) if contract is not None else {},
     )
 
 

@@ -13,7 +13,7 @@ from revalign.analytics.metrics.backends.base import TableSchema, python_rows, q
 from revalign.errors import InputError, StorageError
 
 SQL_TYPES = {"str": "TEXT", "ts": "TIMESTAMP", "float": "DOUBLE PRECISION", "int": "BIGINT",
-             "bool": "BOOLEAN"}  # fmt: skip
+             "bool": "BOOLEAN", "money": "NUMERIC(38,6)"}  # fmt: skip
 
 
 def conninfo(url: str) -> str:

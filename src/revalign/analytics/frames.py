@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -86,7 +87,7 @@ class Frames:
     targets: pd.DataFrame
     forecasts: pd.DataFrame
     surveys: pd.DataFrame
-    fx: pd.DataFrame = field(default_factory=lambda: frame("fx", {n: [] for n, _ in SCHEMA["fx"]}))
+    fx: pd.DataFrame = dataclass_field(default_factory=lambda: frame("fx", _empty("fx")))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Table name → DataFrame of the tables the engines load, in SCHEMA order."""
@@ -129,6 +130,10 @@ def column(values: Any, kind: ColumnType) -> pd.Series:
     if kind == "money":
         return pd.Series(list(values), dtype=object)
     return pd.Series(pd.array(list(values), dtype="str"))
+
+
+def _empty(table: str) -> dict[str, list[Any]]:
+    return {name: [] for name, _ in SCHEMA[table]}
 
 
 def frame(table: str, data: Mapping[str, Any]) -> pd.DataFrame:

@@ -42,12 +42,14 @@ def cents(value: Any) -> Decimal | None:
     """A reported money value: Decimal to 2 places (half-even); None/NaN → None."""
     if value is None:
         return None
-    if not isinstance(value, Decimal):
+    if isinstance(value, Decimal):
+        exact = value
+    else:
         number = float(value)
         if number != number or number in (float("inf"), float("-inf")):
             return None
-        value = Decimal(repr(number))
-    return value.quantize(_CENT, context=_CTX)
+        exact = Decimal(repr(number))
+    return exact.quantize(_CENT, context=_CTX)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def missing(value: Any) -> bool:
 def day_numbers(stamps: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 (UTC) of tz-aware timestamps; NaT → int64 min."""
     naive = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
-    out = naive.astype("datetime64[D]").astype(np.int64)
+    out: np.ndarray = naive.astype("datetime64[D]").astype(np.int64)
     out[np.isnat(naive)] = _NO_DAY
     return out
 

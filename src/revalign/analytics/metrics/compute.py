@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from revalign.analytics.frames import SCHEMA, Frames
-from revalign.analytics.money import NO_CURRENCY, Excluded, cents, convert_frames
 from revalign.analytics.metrics.backends.base import Backend
 from revalign.analytics.metrics.compiler import (
     NONE_LABEL,
@@ -23,6 +22,7 @@ from revalign.analytics.metrics.context import AUX_SCHEMA, MetricContext, aux_ta
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
 from revalign.analytics.metrics.measures import MEASURES
 from revalign.analytics.metrics.model import DIMENSIONS, Dimension, Unit
+from revalign.analytics.money import NO_CURRENCY, Excluded, cents, convert_frames
 from revalign.contract.schema import Contract
 from revalign.errors import InputError
 
@@ -101,10 +101,10 @@ def excluded_amounts(backend: Backend, cohort: bool = False) -> dict[str, list[E
     for metric in METRICS:
         totals: dict[str, tuple[int, Decimal]] = {}
         for name in metric.measures(cohort):
-            for r in by_measure.get(name, ()):
-                code = NO_CURRENCY if r["currency"] is None else str(r["currency"])
+            for row in by_measure.get(name, ()):
+                code = NO_CURRENCY if row["currency"] is None else str(row["currency"])
                 n, total = totals.get(code, (0, Decimal(0)))
-                totals[code] = (n + int(r["n"]), total + Decimal(r["total"]))
+                totals[code] = (n + int(row["n"]), total + Decimal(row["total"]))
         if totals:
             out[metric.name] = [Excluded(c, n, t) for c, (n, t) in sorted(totals.items())]
     return out

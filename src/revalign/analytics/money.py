@@ -61,14 +61,25 @@ class Excluded:
     total: Decimal
 
     def as_dict(self) -> dict[str, Any]:
-        return {"currency": self.currency, "count": self.count, "total": self.total.normalize()}
+        return {"currency": self.currency, "count": self.count, "total": plain(self.total)}
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros and never in exponent form (50000000, not 5E+7)."""
+    short = value.normalize(context=_CTX)
+    exponent = short.as_tuple().exponent
+    return (
+        short.quantize(Decimal(1), context=_CTX)
+        if isinstance(exponent, int) and exponent > 0
+        else short
+    )
 
 
 def describe(items: Iterable[Excluded]) -> str:
     """'2 IDR amounts (50000000 IDR)' for notes under tables."""
     return ", ".join(
         f"{e.count} {e.currency} amount{'s' if e.count != 1 else ''} "
-        f"({e.total.normalize():,f} {e.currency})"
+        f"({plain(e.total):,f} {e.currency})"
         for e in items
     )
 

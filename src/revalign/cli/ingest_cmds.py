@@ -34,6 +34,7 @@ class Kind(StrEnum):
     opportunities = "opportunities"
     costs = "costs"
     stages = "stages"
+    fx = "fx"  # exchange rates: date, currency, rate[, quote]
 
 
 _INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rejects_file")
@@ -54,7 +55,7 @@ def ingest(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Import a file of leads, touches, opportunities, costs or CRM stage history."""
+    """Import a file of leads, touches, opportunities, costs, CRM stage history or FX rates."""
     from revalign.engine import open_engine
 
     versioned = resolve_contract(contract)

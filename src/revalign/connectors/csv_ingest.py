@@ -19,13 +19,14 @@ from revalign.connectors.base import Context, StateLookup
 from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
+from revalign.connectors.translate_fx import FxTranslator
 from revalign.connectors.translate_leads import LeadTranslator
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event
 from revalign.errors import InputError
 
 BATCH_SIZE = 5000
-KINDS = ("leads", "touches", "opportunities", "costs", "stages")
+KINDS = ("leads", "touches", "opportunities", "costs", "stages", "fx")
 # A file must name at least one column of each group (else it is the wrong file or --kind).
 _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "leads": (("email",), ("created_at",)),
@@ -33,6 +34,7 @@ _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "stages": (("email", "lead_id"), ("occurred_at",), ("event",), ("by",)),
     "opportunities": (("opportunity_id",), ("created_at",), ("amount",)),
     "costs": (("campaign",), ("amount",), ("period_start",), ("period_end",)),
+    "fx": (("date",), ("currency",), ("rate",)),
 }
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
@@ -85,6 +87,7 @@ def translator_for(kind: str, ctx: Context) -> Translator:
         "opportunities": OpportunityTranslator,
         "costs": CostTranslator,
         "stages": StageTranslator,
+        "fx": FxTranslator,
     }
     if kind not in makers:
         raise InputError(f"unknown kind {kind!r} (use {', '.join(KINDS)})")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from revalign.analytics.metrics.compute import MetricsResult
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
+from revalign.analytics.money import describe
 
 
 def to_csv(result: MetricsResult) -> str:
@@ -50,4 +51,8 @@ def to_table(result: MetricsResult) -> Table:
     for metric in METRICS:
         unit = BY_NAME[metric.name].unit
         table.add_row(metric.name, unit, *(_cell(r.get(metric.name), unit) for r in rows))
+    if result.excluded:  # never silent: what each money metric left out, and why
+        currency = result.details.get("currency", "the contract currency")
+        notes = [f"{m}: {describe(items)}" for m, items in result.excluded.items()]
+        table.caption = f"left out, no exchange rate to {currency}: " + "; ".join(notes)
     return table

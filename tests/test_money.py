@@ -187,3 +187,30 @@ def test_excluded_totals_print_plainly() -> None:
     assert json.dumps(item.as_dict(), default=str) == (
         '{"currency": "IDR", "count": 2, "total": "50000000"}'
     )
+
+
+def test_plan_inputs_convert_and_list_what_has_no_rate() -> None:
+    from dataclasses import replace as with_payload
+
+    from revalign.analytics.planning.measure import plan_inputs_from_frames
+    from test_planning_cli import history
+
+    def in_eur(e: Event) -> Event:  # month 0's won deal and month 13's open one, in EUR
+        if e.opportunity_id in ("O0", "O13"):
+            return with_payload(e, payload={**e.payload, "currency": "EUR"})
+        return e
+
+    events = [in_eur(e) for e in history()]
+    frames = frames_from_events(events)
+    no_rate = plan_inputs_from_frames(frames, CONTRACT)
+    assert no_rate.avg_deal_size == 10_000  # the other five won deals, all 10,000 USD
+    assert no_rate.open_pipeline == 20_000
+    assert no_rate.excluded == {
+        "avg_deal_size": [Excluded("EUR", 1, Decimal(10000))],
+        "open_pipeline": [Excluded("EUR", 1, Decimal(10000))],
+    }
+    data = CONTRACT.model_dump()
+    data["fx"] = {"rates": {"EUR": "1.10"}}
+    priced = plan_inputs_from_frames(frames, Contract.model_validate(data))
+    assert priced.avg_deal_size == pytest.approx((5 * 10_000 + 11_000) / 6)
+    assert priced.open_pipeline == 31_000 and priced.excluded == {}

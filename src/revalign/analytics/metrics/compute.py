@@ -120,7 +120,7 @@ def run_loaded(
     excluded = excluded_amounts(backend, cohort)
     if by is not None:
         rows = [_row(r, by) for r in raw]
-        return MetricsResult(by, cohort, rows, excluded=excluded)
+        return MetricsResult(by, cohort, rows, {"currency": ctx.currency}, excluded)
     values = {m.name: raw[0][m.name] for m in METRICS} if raw else {}
     monthly = backend.query(compile_metrics([BY_NAME["leads"], BY_NAME["mqls"]], "month"))
     months = sorted(str(r["dim"]) for r in monthly if r["dim"] != NONE_LABEL and r["leads"])

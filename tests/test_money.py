@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from revalign.analytics.attribution.report import attribution_report, input_from_frames
 from revalign.analytics.frames import Frames, frames_from_events
@@ -214,3 +216,46 @@ def test_plan_inputs_convert_and_list_what_has_no_rate() -> None:
     priced = plan_inputs_from_frames(frames, Contract.model_validate(data))
     assert priced.avg_deal_size == pytest.approx((5 * 10_000 + 11_000) / 6)
     assert priced.open_pipeline == 31_000 and priced.excluded == {}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["USD", "EUR", "IDR", "BRL"]),
+            st.decimals(min_value=0, max_value=10**12, places=2),
+            st.integers(min_value=-5, max_value=40),  # day, relative to the first EUR rate
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_every_amount_is_converted_or_excluded_never_both(
+    rows: list[tuple[str, Decimal, int]],
+) -> None:
+    import pandas as pd
+
+    from revalign.analytics.frames import column
+    from revalign.analytics.money import exclusions
+
+    base = 20_000
+    fx = FxTable("USD", {"EUR": [(base, Decimal("1.1")), (base + 20, Decimal("1.2"))]},
+                 {"IDR": Decimal("0.00006")})  # fmt: skip
+    amounts = pd.Series([a for _, a, _ in rows], dtype=object)
+    currencies = pd.Series([c for c, _, _ in rows], dtype=object)
+    days = column([(base + d) * 86_400_000_000 for _, _, d in rows], "ts")
+    reported = fx.convert(amounts, currencies, days)
+    left_out = {e.currency: e for e in exclusions(amounts, currencies, reported)}
+    for (currency, amount, day), value in zip(rows, reported, strict=True):
+        if currency == "USD":
+            assert value == amount
+        elif currency == "IDR":
+            assert value == (amount * Decimal("0.00006")).quantize(Decimal("0.000001"))
+        elif currency == "EUR":
+            assert (value is None) == (day < 0)  # before the first EUR rate: no rate
+        else:
+            assert value is None
+    expected_out = [(c, a) for (c, a, d), v in zip(rows, reported, strict=True) if v is None]
+    assert sum(e.count for e in left_out.values()) == len(expected_out)
+    assert sum((e.total for e in left_out.values()), Decimal(0)) == sum(
+        (a for _, a in expected_out), Decimal(0)
+    )

@@ -28,6 +28,7 @@ from revalign.analytics.metrics.synthetic import (
     SYNTHETIC_AS_OF,
     synthetic_frames,
 )
+from revalign.analytics.money import convert_frames
 from revalign.contract.loader import default_contract
 
 
@@ -50,6 +51,7 @@ def touch_columns(n_leads: int, n_touches: int, created: np.ndarray, seed: int =
 def load_duckdb(con: duckdb.DuckDBPyConnection, frames: Any, touches: pd.DataFrame,
                 ctx: MetricContext) -> DuckDBBackend:  # fmt: skip
     backend = DuckDBBackend(con)
+    frames = convert_frames(frames, ctx.currency, ctx.fx_rates)  # Decimal amounts, as `load`
     small = {k: v for k, v in frames.tables().items() if k != "touches"}
     backend.load({**small, **aux_tables(frames, ctx)}, {**SCHEMA, **AUX_SCHEMA})
     kinds = "[" + ", ".join(f"'{k}'" for k in _KINDS) + "]"
@@ -71,7 +73,9 @@ def _rate(num: float, den: float) -> float | None:
 
 def pandas_metrics(frames: Any, touches: pd.DataFrame, ctx: MetricContext) -> dict[str, Any]:
     """The overall metric set, written again in plain pandas (the comparison baseline)."""
-    leads, opps, clocks = frames.leads, frames.opportunities, frames.clocks
+    leads, clocks = frames.leads, frames.clocks
+    opps = frames.opportunities.assign(amount=frames.opportunities["amount"].astype(float))
+    costs = frames.costs.assign(amount=frames.costs["amount"].astype(float))
     as_of = pd.Timestamp(ctx.as_of)
     n_mql = leads["mql_at"].notna().sum()
     n_sal, n_rej = leads["sal_at"].notna().sum(), leads["rejected_at"].notna().sum()
@@ -94,7 +98,7 @@ def pandas_metrics(frames: Any, touches: pd.DataFrame, ctx: MetricContext) -> di
     wall = ((sal["first_contact_at"] - sal["sal_at"]).dt.total_seconds() / 3600).clip(lower=0)
     hours = sal["lead_id"].map(fc).fillna(wall).dropna()
     cycle = (opps.loc[won, "closed_at"] - opps.loc[won, "created_at"]).dt.total_seconds() / 86400
-    cost = frames.costs.loc[frames.costs["currency"] == ctx.currency, "amount"]
+    cost = costs.loc[costs["currency"] == ctx.currency, "amount"]
     cost_sum = cost.sum() if len(cost) else None
     resolved = clocks["stopped_at"].notna() | clocks["breached"]
     met = clocks["met"].fillna(False).astype(bool) & ~clocks["breached"]

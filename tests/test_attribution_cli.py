@@ -11,6 +11,7 @@ import pytest
 from revalign.analytics.attribution import MODELS, read_journeys_csv
 from revalign.analytics.attribution.from_funnel import channel_costs, journeys_from_frames
 from revalign.analytics.frames import frames_from_events
+from revalign.analytics.money import convert_frames
 from revalign.cli.app import run
 from revalign.core.events import Event, EventType
 
@@ -154,7 +155,7 @@ def test_journeys_from_ledger_events() -> None:
             period_end="2026-05-31",
         ),
     ]
-    frames = frames_from_events(events)
+    frames = convert_frames(frames_from_events(events), "USD")
     j = journeys_from_frames(frames)
     assert j.channels == ("search", "social", "webinar")
     assert j.n_journeys == 2 and j.n_touches == 3
@@ -185,5 +186,5 @@ def test_cli_reads_the_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert run(["attribution", "--model", "linear", "--db", url, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["shares"] == {"social": 0.0, "webinar": 1.0}  # L1 has touches: no capture touch
-    assert out["revenue"]["webinar"] == 900.0
+    assert out["revenue"]["webinar"] == "900.00" and out["currency"] == "USD"  # exact money
     assert out["roi"]["webinar"] == pytest.approx(2.0)

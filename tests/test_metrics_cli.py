@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -39,15 +40,21 @@ def _invoke(*args: str) -> str:
 
 def test_json_overall_has_every_metric(db: str, tmp_path: Path) -> None:
     data = json.loads(_invoke("--db", db, "--as-of", AS_OF, "--json"))
-    assert set(data) == {"metrics", "null_reasons", "details"}
-    assert data["metrics"] == EXPECTED
+    assert set(data) == {"metrics", "null_reasons", "details", "excluded"}
     assert data["null_reasons"] == {}  # the sample funnel gives every metric
+    money = {m.name for m in METRICS if m.unit == "money"}
+    exact = {
+        k: Decimal(v) if k in money and v is not None else v for k, v in data["metrics"].items()
+    }
+    assert exact == EXPECTED
+    assert data["metrics"]["won_revenue"] == "17000.00"  # money: a decimal string
+    assert data["excluded"] == {}
     assert data["details"]["sal_rejection_reasons"] == {"duplicate": 1, "wrong_size": 1}
 
 
 def test_json_by_dimension_gives_rows(db: str) -> None:
     data = json.loads(_invoke("--db", db, "--as-of", AS_OF, "--json", "--by", "segment"))
-    assert list(data) == ["rows"]
+    assert list(data) == ["rows", "excluded"]
     segments = [row["segment"] for row in data["rows"]]
     assert segments == ["1-49", "50-500", "501+", "unknown"]
     assert all(len(row) == len(METRICS) + 1 for row in data["rows"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from revalign.analytics.frames import Frames, empty_frames, frames_from_events
 from revalign.analytics.metrics import DIMENSIONS, METRICS, compute_metrics
 from revalign.analytics.metrics.compiler import compile_metrics
 from revalign.analytics.metrics.sample import EXPECTED, SAMPLE_AS_OF, sample_events
+from revalign.analytics.money import Excluded
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import EventType
 
@@ -43,7 +45,9 @@ def test_metric_matches_the_hand_computed_value(overall: dict[str, Any], name: s
 
 def test_counts_are_ints_and_rates_rounded(overall: dict[str, Any]) -> None:
     assert type(overall["leads"]) is int and type(overall["lead_aging_31_plus"]) is int
-    assert isinstance(overall["won_revenue"], float)
+    assert isinstance(overall["won_revenue"], Decimal) and overall["won_revenue"] == Decimal(
+        "17000.00"
+    )
     assert overall["sal_acceptance_rate"] == round(5 / 7, 4)
 
 
@@ -105,15 +109,23 @@ def test_no_costs_no_forecasts_give_null(frames: Frames, contract: VersionedCont
     assert metrics["sqls"] == 4
 
 
-def test_other_currencies_are_left_out(contract: VersionedContract) -> None:
+def test_an_amount_without_a_rate_is_left_out_and_reported(contract: VersionedContract) -> None:
     events = [
         replace(e, payload={**e.payload, "currency": "IDR"})
         if e.type is EventType.OPPORTUNITY_WON and e.opportunity_id == "O2"
         else e
         for e in sample_events()
     ]
-    metrics = _run(frames_from_events(events), contract).metrics
-    assert metrics["won_revenue"] == 12000.0 and metrics["won_deals"] == 2
+    result = _run(frames_from_events(events), contract)
+    assert result.metrics["won_revenue"] == 12000.0 and result.metrics["won_deals"] == 2
+    idr = [Excluded("IDR", 1, Decimal(5000))]
+    assert result.excluded["won_revenue"] == idr
+    assert result.excluded["marketing_sourced_revenue"] == idr
+    assert result.excluded["pipeline_coverage"] == idr  # won this quarter: the remaining target
+    assert "cost_per_sql" not in result.excluded and "pipeline_value" not in result.excluded
+    assert result.as_json()["excluded"]["won_revenue"] == [
+        {"currency": "IDR", "count": 1, "total": Decimal(5000)}
+    ]
 
 
 @pytest.mark.parametrize("dim", DIMENSIONS)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
@@ -25,7 +27,8 @@ from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY
 from revalign.ledger.base import Ledger
 
-ColumnType = Literal["str", "ts", "float", "int", "bool"]
+# "money": Decimal objects (exact); the engines hold them as DECIMAL(38,6) (see analytics/money.py)
+ColumnType = Literal["str", "ts", "float", "int", "bool", "money"]
 
 SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "leads": (
@@ -41,9 +44,10 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     ),
     "opportunities": (
         ("opportunity_id", "str"), ("lead_id", "str"), ("account_id", "str"),
-        ("created_at", "ts"), ("amount", "float"), ("currency", "str"), ("stage", "str"),
+        ("created_at", "ts"), ("amount", "money"), ("currency", "str"), ("stage", "str"),
         ("owner", "str"), ("team", "str"), ("channel", "str"), ("campaign", "str"),
         ("expected_close", "ts"), ("closed_at", "ts"), ("won", "bool"), ("reason", "str"),
+        ("report_amount", "money"),  # in the reporting currency (money.convert_frames)
     ),
     "touches": (
         ("lead_id", "str"), ("occurred_at", "ts"), ("kind", "str"), ("channel", "str"),
@@ -51,8 +55,8 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     ),
     "rep_touches": (("lead_id", "str"), ("occurred_at", "ts"), ("kind", "str"), ("by", "str")),
     "costs": (
-        ("campaign", "str"), ("channel", "str"), ("amount", "float"), ("currency", "str"),
-        ("period_start", "ts"), ("period_end", "ts"),
+        ("campaign", "str"), ("channel", "str"), ("amount", "money"), ("currency", "str"),
+        ("period_start", "ts"), ("period_end", "ts"), ("report_amount", "money"),
     ),
     "clocks": (
         ("clock_id", "str"), ("sla", "str"), ("lead_id", "str"), ("owner", "str"),
@@ -62,13 +66,16 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     ),
     "targets": (("metric", "str"), ("period", "str"), ("amount", "float")),
     "forecasts": (
-        ("period", "str"), ("amount", "float"), ("currency", "str"), ("by", "str"),
-        ("category", "str"), ("submitted_at", "ts"),
+        ("period", "str"), ("amount", "money"), ("currency", "str"), ("by", "str"),
+        ("category", "str"), ("submitted_at", "ts"), ("report_amount", "money"),
     ),
     "surveys": (("team", "str"), ("about", "str"), ("score", "int"), ("occurred_at", "ts")),
     # every stage an opportunity entered, and when (win rates per stage, point-in-time views)
     "opportunity_stages": (("opportunity_id", "str"), ("stage", "str"), ("entered_at", "ts")),
+    # fx.rate events: 1 currency = rate quote from day `on` (read by money.py, not the engines)
+    "fx": (("currency", "str"), ("quote", "str"), ("on", "ts"), ("rate", "money")),
 }  # fmt: skip
+ENGINE_TABLES = tuple(name for name in SCHEMA if name != "fx")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAT = int(np.iinfo(np.int64).min)  # the int64 pandas reads as NaT
@@ -88,10 +95,11 @@ class Frames:
     forecasts: pd.DataFrame
     surveys: pd.DataFrame
     opportunity_stages: pd.DataFrame
+    fx: pd.DataFrame = dataclass_field(default_factory=lambda: frame("fx", _empty("fx")))
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Table name → DataFrame, in SCHEMA order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """Table name → DataFrame of the tables the engines load, in SCHEMA order."""
+        return {name: getattr(self, name) for name in ENGINE_TABLES}
 
 
 def segment_of(employees: int | None) -> str:
@@ -127,7 +135,13 @@ def column(values: Any, kind: ColumnType) -> pd.Series:
         return pd.Series(pd.array(list(values), dtype="Int64"))
     if kind == "bool":
         return pd.Series(pd.array(list(values), dtype="boolean"))
+    if kind == "money":
+        return pd.Series(list(values), dtype=object)
     return pd.Series(pd.array(list(values), dtype="str"))
+
+
+def _empty(table: str) -> dict[str, list[Any]]:
+    return {name: [] for name, _ in SCHEMA[table]}
 
 
 def frame(table: str, data: Mapping[str, Any]) -> pd.DataFrame:
@@ -199,7 +213,12 @@ class _Coded:
         return frame(self.table, data)
 
 
-def _amount(value: Any) -> float | None:
+def _amount(value: Any) -> Decimal | None:
+    """An exact payload amount (a decimal string in the ledger)."""
+    return None if value is None else Decimal(str(value))
+
+
+def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
@@ -215,6 +234,7 @@ class _Builder:
         self.forecasts = _Rows("forecasts")
         self.surveys = _Rows("surveys")
         self.opp_stages = _Rows("opportunity_stages")
+        self.fx = _Rows("fx")
         self.targets: dict[tuple[str, str], float] = {}
         self.touches = _Coded("touches")
         self.rep_touches = _Coded("rep_touches")
@@ -329,7 +349,7 @@ class _Builder:
             cols["reason"][o] = p.get("reason")
             cols["currency"][o] = p.get("currency") or cols["currency"][o]
             amount = _amount(p.get("amount"))
-            if won or (amount or 0.0) > 0:  # a lost payload's default 0 keeps the last amount
+            if won or (amount or 0) > 0:  # a lost payload's default 0 keeps the last amount
                 cols["amount"][o] = amount
             if lead_idx >= 0:
                 self._enter(lead_idx, "won" if won else "lost", at, "won_at" if won else "lost_at")
@@ -348,6 +368,9 @@ class _Builder:
             self.forecasts.add(period=p.get("period"), amount=_amount(p.get("amount")),
                                currency=p.get("currency"), by=p.get("by"),
                                category=p.get("category", "commit"), submitted_at=at)  # fmt: skip
+        elif t is EventType.FX_RATE:
+            self.fx.add(currency=p.get("currency"), quote=p.get("quote"), on=micros(p.get("on")),
+                        rate=_amount(p.get("rate")))  # fmt: skip
         elif t is EventType.SURVEY_RESPONSE:
             self.surveys.add(team=p.get("team"), about=p.get("about"), score=p.get("score"),
                              occurred_at=at)  # fmt: skip
@@ -369,7 +392,7 @@ class _Builder:
         elif t is EventType.SLA_CLOCK_STOPPED:
             cols["stopped_at"][c] = at
             cols["met"][c] = bool(p.get("met"))
-            cols["elapsed_business_hours"][c] = _amount(p.get("elapsed_business_hours"))
+            cols["elapsed_business_hours"][c] = _float(p.get("elapsed_business_hours"))
         else:
             cols["breached"][c] = True
 
@@ -390,7 +413,8 @@ class _Builder:
                       rep_touches=self.rep_touches.frame(), costs=self.costs.frame(),
                       clocks=self.clocks.frame(), targets=targets,
                       forecasts=self.forecasts.frame(), surveys=self.surveys.frame(),
-                      opportunity_stages=self.opp_stages.frame())  # fmt: skip
+                      opportunity_stages=self.opp_stages.frame(),
+                      fx=self.fx.frame())  # fmt: skip
 
 
 _OPP_EVENTS = frozenset({EventType.OPPORTUNITY_CREATED, EventType.OPPORTUNITY_STAGE_CHANGED,

@@ -10,7 +10,13 @@ import typer
 from revalign.analytics.frames import load_frames
 from revalign.analytics.metrics import DIMENSIONS, Dimension, MetricsResult, compute_metrics
 from revalign.analytics.metrics.compute import EngineName
-from revalign.analytics.metrics.render import reasons_table, table_cells, table_columns, to_csv
+from revalign.analytics.metrics.render import (
+    excluded_note,
+    reasons_table,
+    table_cells,
+    table_columns,
+    to_csv,
+)
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -94,6 +100,9 @@ def print_metrics(
             title=title,
             right=[h for h in headers if h not in ("metric", "unit")],
         )
+        note = excluded_note(result)
+        if note is not None:
+            console.print(note, highlight=False)
         reasons = reasons_table(result)
         if reasons is not None:
             console.print(reasons)

@@ -15,9 +15,19 @@ from revalign.analytics.attribution.report import (
     input_from_file,
     input_from_ledger,
 )
+from revalign.analytics.money import Excluded, describe
 from revalign.cli.app import app, err_console
-from revalign.cli.common import DbOption, JsonOption, console, open_existing_ledger, print_json
+from revalign.cli.common import (
+    ContractOption,
+    DbOption,
+    JsonOption,
+    console,
+    open_existing_ledger,
+    print_json,
+    resolve_contract,
+)
 from revalign.cli.paths import readable_file
+from revalign.contract.schema import Contract
 from revalign.errors import InputError
 
 
@@ -39,24 +49,45 @@ def attribution(
         float, typer.Option("--half-life-days", help="Half-life of time_decay, in days.")
     ] = 7.0,
     db: DbOption = None,
+    contract: ContractOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Attribute conversions and revenue to channels (journeys file, or the ledger)."""
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    data = input_from_file(journeys) if journeys else _ledger_input(db)
+    if journeys:
+        data = input_from_file(journeys)
+    else:
+        data = _ledger_input(db, resolve_contract(contract).contract)
     report = attribution_report(
         data, model, lookback_days=lookback_days, half_life_days=half_life_days
     )
     if report.get("rejected_rows"):
         err_console.print(f"warning: {report['rejected_rows']} row(s) rejected (see JSON)")
-    print_json(report) if json_out else console.print(_table(report))
+    if json_out:
+        print_json(report)
+        return
+    console.print(_table(report))
+    for line in _money_notes(report):
+        console.print(line)
 
 
-def _ledger_input(db: str | None) -> AttributionInput:
+def _money_notes(report: dict[str, Any]) -> list[str]:
+    """Lines under the table: what was left out for want of an exchange rate."""
+    excluded = report.get("excluded", {})
+    lines = [f"ROI of {c} unknown: {why}" for c, why in report.get("roi_null_reasons", {}).items()]
+    if excluded.get("revenue"):
+        items = [Excluded(e["currency"], e["count"], e["total"]) for e in excluded["revenue"]]
+        lines.append(
+            f"revenue left out (no exchange rate to {report['currency']}): {describe(items)}"
+        )
+    return lines
+
+
+def _ledger_input(db: str | None, contract: Contract) -> AttributionInput:
     ledger = open_existing_ledger(db)
     try:
-        return input_from_ledger(ledger)
+        return input_from_ledger(ledger, contract)
     finally:
         ledger.close()
 

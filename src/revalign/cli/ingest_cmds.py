@@ -39,6 +39,7 @@ class Kind(StrEnum):
     stages = "stages"
     forecasts = "forecasts"
     surveys = "surveys"
+    fx = "fx"  # exchange rates: date, currency, rate[, quote]
 
 
 _INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rejects_file")
@@ -69,7 +70,7 @@ def ingest(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Import leads, touches, opportunities, costs, CRM stages, forecasts or surveys."""
+    """Import leads, touches, opportunities, costs, CRM stages, forecasts, surveys or FX rates."""
     from revalign.engine import open_engine
 
     versioned = resolve_contract(contract)

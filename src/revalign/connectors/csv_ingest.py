@@ -19,6 +19,7 @@ from revalign.connectors.base import Context, StateLookup
 from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
+from revalign.connectors.translate_fx import FxTranslator
 from revalign.connectors.translate_leads import LeadTranslator
 from revalign.connectors.translate_team import ForecastTranslator, SurveyTranslator
 from revalign.contract.schema import VersionedContract
@@ -26,7 +27,7 @@ from revalign.core.events import Event
 from revalign.errors import InputError
 
 BATCH_SIZE = 5000
-KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys")
+KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys", "fx")
 # A file must name at least one column of each group (else it is the wrong file or --kind).
 _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "leads": (("email",), ("created_at",)),
@@ -36,6 +37,7 @@ _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "costs": (("campaign",), ("amount",), ("period_start",), ("period_end",)),
     "forecasts": (("period", "quarter"), ("by",), ("commit", "best_case"), ("submitted_at",)),
     "surveys": (("respondent",), ("team", "side"), ("score",), ("asked_at",)),
+    "fx": (("date",), ("currency",), ("rate",)),
 }
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
@@ -90,6 +92,7 @@ def translator_for(kind: str, ctx: Context) -> Translator:
         "stages": StageTranslator,
         "forecasts": ForecastTranslator,
         "surveys": SurveyTranslator,
+        "fx": FxTranslator,
     }
     if kind not in makers:
         raise InputError(f"unknown kind {kind!r} (use {', '.join(KINDS)})")

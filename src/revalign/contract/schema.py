@@ -282,6 +282,21 @@ class Targets(_Model):
     mql_per_month: int = Field(default=0, ge=0)
 
 
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class Fx(_Model):
+    """Standing exchange rates: 1 unit of the key = rate units of the contract currency.
+
+    Used for a fact in that currency when the ledger holds no fx.rate on or before its date
+    (see docs/metrics.md, "Money").
+    """
+
+    rates: dict[CurrencyCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
+
+
 class Campaign(_Model):
     id: str
     name: str
@@ -367,6 +382,15 @@ class Contract(_Model):
     targets: Targets = Targets()
     campaigns: list[Campaign] = Field(default_factory=list)
     notifications: Notifications = Notifications()
+    fx: Fx = Fx()
+
+    @field_validator("fx")
+    @classmethod
+    def _no_self_rate(cls, value: Fx, info: ValidationInfo) -> Fx:
+        own = info.data.get("currency")
+        if own in value.rates:
+            raise ValueError(f"fx.rates.{own}: the contract currency needs no rate")
+        return value
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Contract:

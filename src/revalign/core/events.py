@@ -45,6 +45,7 @@ class EventType(StrEnum):
     TARGET_SET = "target.set"
     FORECAST_SUBMITTED = "forecast.submitted"
     SURVEY_RESPONSE = "survey.response"
+    FX_RATE = "fx.rate"  # one exchange rate for a day (money in reports, see analytics/money.py)
     SLA_CLOCK_STARTED = "sla.clock_started"
     SLA_CLOCK_STOPPED = "sla.clock_stopped"
     SLA_BREACHED = "sla.breached"

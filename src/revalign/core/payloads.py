@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from revalign.core.events import EventType, MarketingTouchKind, RepTouchKind
 from revalign.errors import InputError
@@ -176,6 +176,21 @@ class ForecastSubmitted(_Payload):
     category: str = "commit"  # commit / best_case / pipeline
 
 
+class FxRate(_Payload):
+    """1 `currency` = `rate` `quote` (the contract currency when ingested), from day `on`."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    quote: str = Field(pattern=r"^[A-Z]{3}$")
+    rate: Decimal = Field(gt=0, allow_inf_nan=False)
+    on: date
+
+    @model_validator(mode="after")
+    def _two_currencies(self) -> FxRate:
+        if self.currency == self.quote:
+            raise ValueError(f"a rate from {self.currency} to itself")
+        return self
+
+
 class SurveyResponse(_Payload):
     team: str  # "marketing" or "sales": who answered
     about: str  # the other team
@@ -291,6 +306,7 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.TARGET_SET: TargetSet,
     EventType.FORECAST_SUBMITTED: ForecastSubmitted,
     EventType.SURVEY_RESPONSE: SurveyResponse,
+    EventType.FX_RATE: FxRate,
     EventType.SLA_CLOCK_STARTED: SlaClockStarted,
     EventType.SLA_CLOCK_STOPPED: SlaClockStopped,
     EventType.SLA_BREACHED: SlaBreached,

@@ -2,17 +2,22 @@
 
 A journey is one lead: its marketing touches (channel = the touch's channel, else the lead's
 source; a lead with no touch gets one at capture, on its source). Converted = the lead
-reached won; value = the won amount; touches after the win are dropped. Milestones for the
+reached won; value = the won amount in the reporting currency (frames converted by
+`money.convert_frames`; an amount with no rate adds nothing and is listed by
+`revenue_exclusions`); touches after the win are dropped. Milestones for the
 position models: the lead-creation touch is the last touch at or before the MQL (else the
 capture), the opportunity touch the last at or before the opportunity was created.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from revalign.analytics.attribution.journeys import Journeys, journeys_from_touches
 from revalign.analytics.frames import Frames
+from revalign.analytics.money import Excluded, exclusions, missing
 
 UNKNOWN_CHANNEL = "(unknown)"
 
@@ -21,9 +26,10 @@ def journeys_from_frames(frames: Frames) -> Journeys:
     leads = frames.leads
     opps = frames.opportunities
     won = opps[opps["won"].fillna(False).astype(bool)]
+    won_value = won["report_amount"].astype(float)  # exact sums are the metrics' job
     per_lead = pd.DataFrame(
         {
-            "won_amount": won.groupby("lead_id")["amount"].sum(),
+            "won_amount": won_value.groupby(won["lead_id"]).sum(),
             "opp_at": opps.groupby("lead_id")["created_at"].min(),
         }
     )
@@ -49,10 +55,30 @@ def journeys_from_frames(frames: Frames) -> Journeys:
     return journeys_from_touches(t[[*columns, "opp_at"]].rename(columns={"lead_id": "journey_id"}))
 
 
-def channel_costs(frames: Frames) -> dict[str, float]:
-    """Total campaign cost per channel (all periods, amounts as recorded)."""
+def channel_costs(frames: Frames) -> dict[str, Decimal]:
+    """Total campaign cost per channel in the reporting currency (all periods); costs with
+    no exchange rate are left out (see `cost_exclusions`)."""
     costs = frames.costs
-    if costs.empty:
-        return {}
-    sums = costs.groupby("channel")["amount"].sum()
-    return {str(k): float(v) for k, v in sums.items()}
+    out: dict[str, Decimal] = {}
+    for channel, value in zip(costs["channel"], costs["report_amount"], strict=True):
+        if not missing(value):
+            out[str(channel)] = out.get(str(channel), Decimal(0)) + value
+    return out
+
+
+def cost_exclusions(frames: Frames) -> dict[str, list[Excluded]]:
+    """Per channel, the costs left out for want of an exchange rate."""
+    costs = frames.costs
+    out: dict[str, list[Excluded]] = {}
+    for channel, rows in costs.groupby("channel", sort=True):
+        found = exclusions(rows["amount"], rows["currency"], rows["report_amount"])
+        if found:
+            out[str(channel)] = found
+    return out
+
+
+def revenue_exclusions(frames: Frames) -> list[Excluded]:
+    """Won amounts left out of the journeys' value for want of an exchange rate."""
+    opps = frames.opportunities
+    won = opps[opps["won"].fillna(False).astype(bool)]
+    return exclusions(won["amount"], won["currency"], won["report_amount"])

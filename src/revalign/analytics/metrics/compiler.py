@@ -13,6 +13,7 @@ from revalign.analytics.metrics.model import Dimension, Measure, Metric
 
 NONE_LABEL = "(none)"  # the group of rows whose dimension value is unknown
 _NULL = "CAST(NULL AS DOUBLE)"
+_MONEY = "DECIMAL(38,6)"  # sums of money stay exact, and equal, on every engine
 
 
 def _cte(measure: Measure, dim: Dimension | None) -> str:
@@ -38,7 +39,8 @@ def _expression(metric: Metric, dim: Dimension | None, cohort: bool) -> str:
         return _NULL
     names = metric.measures(cohort)
     if len(names) == 1:
-        return f"CAST({_ref(names[0], dim)} AS DOUBLE)"
+        kind = _MONEY if metric.unit == "money" else "DOUBLE"
+        return f"CAST({_ref(names[0], dim)} AS {kind})"
     num, den = (_ref(n, dim) for n in names)
     return f"CASE WHEN {den} > 0 THEN CAST({num} AS DOUBLE) / {den} END"
 
@@ -64,6 +66,20 @@ def compile_metrics(
     return (
         f"WITH {', '.join(ctes)} SELECT d.dim AS dim, {columns} FROM dims d {joins} ORDER BY d.dim"
     )
+
+
+def compile_exclusions(names: Sequence[str]) -> str:
+    """Per money measure and currency: count and total of the amounts it left out (no rate).
+
+    Columns: measure, currency, n, total.
+    """
+    parts = [
+        f"SELECT '{name}' AS measure, x.currency AS currency, count(*) AS n, "
+        f"sum(x.amount) AS total FROM ({MEASURES[name].excluded}) x GROUP BY x.currency"
+        for name in names
+        if MEASURES[name].excluded is not None
+    ]
+    return " UNION ALL ".join(parts)
 
 
 def compile_rejection_reasons() -> str:

@@ -6,20 +6,24 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from revalign.analytics.frames import SCHEMA, Frames
 from revalign.analytics.metrics.backends.base import Backend
 from revalign.analytics.metrics.compiler import (
     NONE_LABEL,
+    compile_exclusions,
     compile_metrics,
     compile_rejection_reasons,
 )
 from revalign.analytics.metrics.composite import alignment, mql_target_attainment
 from revalign.analytics.metrics.context import AUX_SCHEMA, MetricContext, aux_tables, build_context
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
+from revalign.analytics.metrics.measures import MEASURES
 from revalign.analytics.metrics.model import DIMENSIONS, Dimension, Unit
 from revalign.analytics.metrics.reasons import FACT_METRICS, facts_of, null_reasons
+from revalign.analytics.money import NO_CURRENCY, Excluded, cents, convert_frames
 from revalign.contract.schema import Contract
 from revalign.errors import InputError
 
@@ -36,26 +40,31 @@ class MetricsResult:
     rows: list[dict[str, Any]]
     details: dict[str, Any] = field(default_factory=dict)
     null_reasons: dict[str, str] = field(default_factory=dict)  # overall: metric -> why null
+    # metric → amounts left out for want of an exchange rate (see analytics/money.py)
+    excluded: dict[str, list[Excluded]] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, Any]:
         return dict(self.rows[0]) if self.by is None and self.rows else {}
 
     def as_json(self) -> dict[str, Any]:
+        excluded = {m: [e.as_dict() for e in items] for m, items in self.excluded.items()}
         if self.by is None:
             return {"metrics": self.metrics, "null_reasons": self.null_reasons,
-                    "details": self.details}  # fmt: skip
-        return {"rows": self.rows}
+                    "details": self.details, "excluded": excluded}  # fmt: skip
+        return {"rows": self.rows, "excluded": excluded}
 
 
 def rounded(name: str, value: Any) -> Any:
-    """Counts as ints, rates to 4 dp, money to 2 dp; NaN/None → None."""
+    """Counts as ints, rates to 4 dp, money as Decimal to 2 dp; NaN/None → None."""
     if value is None:
         return None
+    unit = BY_NAME[name].unit
+    if unit == "money":
+        return cents(value)
     number = float(value)
     if math.isnan(number) or math.isinf(number):
         return None
-    unit = BY_NAME[name].unit
     return round(number) if unit == "count" else round(number, _DIGITS[unit])
 
 
@@ -79,8 +88,29 @@ def open_backend(engine: EngineName, pg_url: str | None = None, spark: Any = Non
 
 
 def load(backend: Backend, frames: Frames, ctx: MetricContext) -> None:
-    """Load the frames and the `params` / `periods` tables into the engine."""
+    """Load the frames (amounts converted to the reporting currency) and the `params` /
+    `periods` tables into the engine."""
+    frames = convert_frames(frames, ctx.currency, ctx.fx_rates)
     backend.load({**frames.tables(), **aux_tables(frames, ctx)}, {**SCHEMA, **AUX_SCHEMA})
+
+
+def excluded_amounts(backend: Backend, cohort: bool = False) -> dict[str, list[Excluded]]:
+    """Metric → per currency, the amounts its money measures left out (none: absent)."""
+    raw = backend.query(compile_exclusions([n for n, m in MEASURES.items() if m.excluded]))
+    by_measure: dict[str, list[Mapping[str, Any]]] = {}
+    for r in raw:
+        by_measure.setdefault(str(r["measure"]), []).append(r)
+    out: dict[str, list[Excluded]] = {}
+    for metric in METRICS:
+        totals: dict[str, tuple[int, Decimal]] = {}
+        for name in metric.measures(cohort):
+            for row in by_measure.get(name, ()):
+                code = NO_CURRENCY if row["currency"] is None else str(row["currency"])
+                n, total = totals.get(code, (0, Decimal(0)))
+                totals[code] = (n + int(row["n"]), total + Decimal(row["total"]))
+        if totals:
+            out[metric.name] = [Excluded(c, n, t) for c, (n, t) in sorted(totals.items())]
+    return out
 
 
 def run_loaded(
@@ -91,9 +121,10 @@ def run_loaded(
         raise InputError(f"unknown dimension {by!r}; choose one of {', '.join(DIMENSIONS)}")
     wanted = METRICS if by is not None else (*METRICS, *FACT_METRICS)
     raw = backend.query(compile_metrics(wanted, by, cohort))
+    excluded = excluded_amounts(backend, cohort)
     if by is not None:
         rows = [_row(r, by) for r in raw]
-        return MetricsResult(by, cohort, rows)
+        return MetricsResult(by, cohort, rows, {"currency": ctx.currency}, excluded=excluded)
     values = {m.name: raw[0][m.name] for m in METRICS} if raw else {}
     monthly = backend.query(compile_metrics([BY_NAME["leads"], BY_NAME["mqls"]], "month"))
     months = sorted(str(r["dim"]) for r in monthly if r["dim"] != NONE_LABEL and r["leads"])
@@ -126,7 +157,7 @@ def run_loaded(
         "quarter": ctx.quarter,
         "cohort": cohort,
     }
-    return MetricsResult(None, cohort, [values], details, nulls)
+    return MetricsResult(None, cohort, [values], details, nulls, excluded)
 
 
 # The metric whose null reason explains a dropped Alignment Score component.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pandas as pd
 
@@ -40,6 +41,7 @@ class MetricContext:
     coverage_max: float | None = None
     # forecast accuracy/bias and cross-team NPS, computed from the frames (from_frames.py)
     from_frames: FrameMetrics = field(default_factory=FrameMetrics)
+    fx_rates: dict[str, Decimal] = field(default_factory=dict)  # the contract's standing rates
 
     @property
     def quarter(self) -> str:
@@ -73,6 +75,7 @@ def build_context(frames: Frames, contract: Contract | None, as_of: datetime) ->
         coverage_min=slas.pipeline_coverage_min if slas else None,
         coverage_max=slas.pipeline_coverage_max if slas else None,
         from_frames=frame_metrics(frames, as_of.astimezone(UTC), currency),
+        fx_rates=dict(contract.fx.rates) if contract is not None else {},
     )
 
 

@@ -4,6 +4,9 @@ Each relation yields `value` and the dimension columns it supports. `month` is t
 of the record's own defining moment (lead created, MQL reached, deal won, cost period…),
 except in the cohort measures, where it is the lead's MQL (or creation) month.
 Timestamps are naive UTC inside the engines; durations are whole-second epochs.
+Money measures add `report_amount` (the amount in the contract currency, see
+analytics/money.py); their `excluded` twin selects, with the same filter, the amounts that
+have no rate (currency, amount), which the report lists beside the metric.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from revalign.analytics.metrics.model import Dimension, Measure
 _L = "l.channel, l.campaign, l.segment, l.team, l.owner AS rep"
 _O = "o.channel, o.campaign, l.segment, o.team, o.owner AS rep"
 _OPP = "opportunities o LEFT JOIN leads l ON l.lead_id = o.lead_id"
-_IN_CURRENCY = "o.currency = (SELECT currency FROM params)"
+_NO_RATE = "o.report_amount IS NULL AND o.amount IS NOT NULL"
 # Marketing channel: anything but sales-sourced or unknown (see docs/metrics.md).
 _MARKETING = "coalesce(lower(o.channel), 'unknown') NOT IN ('outbound', 'sales', 'unknown', '')"
 _OPEN_STAGES = "('lead', 'mql', 'sal', 'sql', 'recycled')"
@@ -41,10 +44,15 @@ def _leads(name: str, stamp: str, where: str = "TRUE", month: str | None = None)
     return Measure(name, sql)
 
 
-def _opps(name: str, where: str, month: str, value: str = "1", money: bool = False) -> Measure:
-    currency = f" AND {_IN_CURRENCY}" if money else ""
-    sql = f"SELECT {_O}, {_month(month)}, {value} AS value FROM {_OPP} WHERE {where}{currency}"
-    return Measure(name, sql)
+def _opps(name: str, where: str, month: str) -> Measure:
+    return Measure(name, f"SELECT {_O}, {_month(month)}, 1 AS value FROM {_OPP} WHERE {where}")
+
+
+def _revenue(name: str, source: str, month: str) -> Measure:
+    """Sum of opportunity amounts in the contract currency over `source` (FROM ... WHERE ...)."""
+    sql = f"SELECT {_O}, {_month(month)}, o.report_amount AS value {source}"
+    excluded = f"SELECT o.currency AS currency, o.amount AS amount {source} AND {_NO_RATE}"
+    return Measure(name, sql, excluded=excluded)
 
 
 def _aging(name: str, low: int, high: int | None) -> Measure:
@@ -93,15 +101,23 @@ _FIRST_CONTACT = (
     "AND l.timing IS NULL"
 )
 
+_WON_THIS_QUARTER = "o.won AND o.closed_at >= p.quarter_start AND o.closed_at < p.quarter_end"
 _REMAINING_TARGET = (
-    "SELECT max(p.revenue_target) - coalesce(sum(o.amount), 0) AS value FROM params p "
-    "LEFT JOIN opportunities o ON o.won AND o.currency = p.currency "
-    "AND o.closed_at >= p.quarter_start AND o.closed_at < p.quarter_end"
+    "SELECT max(p.revenue_target) - coalesce(sum(o.report_amount), 0) AS value FROM params p "
+    f"LEFT JOIN opportunities o ON {_WON_THIS_QUARTER}"
+)
+_REMAINING_EXCLUDED = (
+    "SELECT o.currency AS currency, o.amount AS amount FROM params p "
+    f"JOIN opportunities o ON {_WON_THIS_QUARTER} WHERE {_NO_RATE}"
 )
 
 _COSTS = (
-    f"SELECT c.channel, c.campaign, {_month('c.period_start')}, c.amount AS value "
-    "FROM costs c WHERE c.currency = (SELECT currency FROM params)"
+    f"SELECT c.channel, c.campaign, {_month('c.period_start')}, c.report_amount AS value "
+    "FROM costs c"
+)
+_COSTS_EXCLUDED = (
+    "SELECT c.currency AS currency, c.amount AS amount FROM costs c "
+    "WHERE c.report_amount IS NULL AND c.amount IS NOT NULL"
 )
 
 MEASURES: dict[str, Measure] = {
@@ -132,21 +148,17 @@ MEASURES: dict[str, Measure] = {
         _opps("opportunities", "TRUE", "o.created_at"),
         _opps("won_deals", "o.won", "o.closed_at"),
         _opps("closed_deals", "o.closed_at IS NOT NULL", "o.closed_at"),
-        _opps("won_revenue", "o.won", "o.closed_at", "o.amount", money=True),
-        _opps("pipeline_value", "o.closed_at IS NULL", "o.created_at", "o.amount", money=True),
-        _opps(
-            "marketing_sourced_revenue",
-            f"o.won AND {_MARKETING}",
-            "o.closed_at",
-            "o.amount",
-            money=True,
+        _revenue("won_revenue", f"FROM {_OPP} WHERE o.won", "o.closed_at"),
+        _revenue("pipeline_value", f"FROM {_OPP} WHERE o.closed_at IS NULL", "o.created_at"),
+        _revenue(
+            "marketing_sourced_revenue", f"FROM {_OPP} WHERE o.won AND {_MARKETING}", "o.closed_at"
         ),
-        Measure(
+        _revenue(
             "marketing_influenced_revenue",
-            f"SELECT {_O}, {_month('o.closed_at')}, o.amount AS value FROM {_OPP} "
-            "JOIN (SELECT lead_id, min(occurred_at) AS first_touch FROM touches "
+            f"FROM {_OPP} JOIN (SELECT lead_id, min(occurred_at) AS first_touch FROM touches "
             "GROUP BY lead_id) ft ON ft.lead_id = o.lead_id "
-            f"WHERE o.won AND ft.first_touch < o.created_at AND {_IN_CURRENCY}",
+            "WHERE o.won AND ft.first_touch < o.created_at",
+            "o.closed_at",
         ),
         Measure(
             "sales_cycle_median_days",
@@ -159,9 +171,14 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure("ttfc_median", _FIRST_CONTACT, "median(value)", zero_if_empty=False),
         Measure("ttfc_p90", _FIRST_CONTACT, "quantile_cont(value, 0.9)", zero_if_empty=False),
-        Measure("costs", _COSTS, dims=_NO_LEAD, zero_if_empty=False),
+        Measure("costs", _COSTS, dims=_NO_LEAD, zero_if_empty=False, excluded=_COSTS_EXCLUDED),
         Measure(
-            "remaining_target", _REMAINING_TARGET, agg="max(value)", dims=(), zero_if_empty=False
+            "remaining_target",
+            _REMAINING_TARGET,
+            agg="max(value)",
+            dims=(),
+            zero_if_empty=False,
+            excluded=_REMAINING_EXCLUDED,
         ),
         _clocks("sla_resolved", "TRUE"),
         _clocks("sla_met", _MET),

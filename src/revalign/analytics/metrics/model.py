@@ -18,6 +18,8 @@ class Measure:
     `relation` is a SELECT whose output has a `value` column and one column per dimension in
     `dims` (named exactly like the dimension). `agg` is an aggregate over `value`.
     `zero_if_empty`: a group without rows is 0 (a count), not null (unknown).
+    `excluded` (money measures): a SELECT of (currency, amount) of the amounts the measure
+    leaves out for want of an exchange rate, under the same filter.
     """
 
     name: str
@@ -25,6 +27,7 @@ class Measure:
     agg: str = "sum(value)"
     dims: tuple[Dimension, ...] = LEAD_DIMS
     zero_if_empty: bool = True
+    excluded: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from revalign.analytics.metrics.compute import MetricsResult
 from revalign.analytics.metrics.definitions import BY_NAME, METRICS
+from revalign.analytics.money import describe
 
 
 def to_csv(result: MetricsResult) -> str:
@@ -85,3 +86,12 @@ def reasons_table(result: MetricsResult) -> Table | None:
     for name, reason in result.null_reasons.items():
         table.add_row(name, reason)
     return table
+
+
+def excluded_note(result: MetricsResult) -> str | None:
+    """What each money metric left out for want of an exchange rate (never silent), or None."""
+    if not result.excluded:
+        return None
+    currency = result.details.get("currency", "the contract currency")
+    notes = [f"{m}: {describe(items)}" for m, items in result.excluded.items()]
+    return f"left out, no exchange rate to {currency}: " + "; ".join(notes)

@@ -7,6 +7,7 @@ whole seconds, so every engine computes the same durations.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,11 @@ def _ts(seconds: np.ndarray, present: np.ndarray) -> pd.Series:
 
 def _later(rng: np.random.Generator, start: np.ndarray, mean_seconds: float) -> np.ndarray:
     return start + rng.exponential(mean_seconds, start.shape).astype(np.int64) + 60
+
+
+def _money(values: np.ndarray) -> list[Decimal]:
+    """Amounts to the cent, as exact Decimals (the frames' money type)."""
+    return [Decimal(f"{v:.2f}") for v in values]
 
 
 def _labels(values: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -124,7 +130,7 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
         "opportunity_id": column(opp_ids[o], "str"), "lead_id": column(ids[o], "str"),
         "account_id": column(np.full(len(o), None, dtype=object), "str"),
         "created_at": _ts(opp_at[o], np.ones(len(o), bool)),
-        "amount": column(amount[o], "float"),
+        "amount": column(_money(amount[o]), "money"),
         "currency": column(np.full(len(o), "USD", dtype=object), "str"),
         "stage": column(np.where(won[o], "won", np.where(lost[o], "lost", "discovery")), "str"),
         "owner": column(_REPS[rep][o], "str"), "team": column(_TEAMS[rep][o], "str"),
@@ -133,6 +139,7 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
         "closed_at": _ts(closed_at[o], closed[o]),
         "won": pd.Series(pd.array(won[o], dtype="boolean")).where(closed[o], pd.NA),
         "reason": column(_labels(np.full(len(o), "competitor", dtype=object), lost[o]), "str"),
+        "report_amount": column([None] * len(o), "money"),
     })  # fmt: skip
     t_lead = rng.integers(0, n, n_touches)
     t_at = _later(rng, created[t_lead] - 10 * _DAY, 20 * _DAY)
@@ -156,7 +163,7 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
                                   "amount": [float(n) * 400.0] + [n * 0.04] * 11}),
         forecasts=frame("forecasts", {
             "period": [f"2026-{m:02d}" for m in range(1, 12)],
-            "amount": list(np.round(rng.uniform(0.7, 1.3, 11) * n * 40.0, 2)),
+            "amount": _money(rng.uniform(0.7, 1.3, 11) * n * 40.0), "report_amount": [None] * 11,
             "currency": ["USD"] * 11, "by": ["grace"] * 11, "category": ["commit"] * 11,
             "submitted_at": [int(datetime(2026, m, 1, tzinfo=UTC).timestamp()) * 1_000_000
                              for m in range(1, 12)]}),
@@ -177,7 +184,7 @@ def _costs(rng: np.random.Generator, campaign: np.ndarray) -> pd.DataFrame:
     start = [int(datetime(2026, m, 1, tzinfo=UTC).timestamp()) * 1_000_000 for _, m in rows]
     return frame("costs", {
         "campaign": [c for c, _ in rows], "channel": [c.rsplit("-", 1)[0] for c, _ in rows],
-        "amount": list(np.round(rng.uniform(500, 5000, len(rows)), 2)),
+        "amount": _money(rng.uniform(500, 5000, len(rows))), "report_amount": [None] * len(rows),
         "currency": ["USD"] * len(rows), "period_start": start,
         "period_end": [s + 27 * _DAY * 1_000_000 for s in start],
     })  # fmt: skip

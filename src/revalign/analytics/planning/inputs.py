@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from revalign.analytics.money import Excluded
 from revalign.errors import InputError
 
 STAGES: tuple[str, ...] = ("leads", "mqls", "sals", "sqls", "opportunities")
@@ -81,6 +82,8 @@ class PlanInputs:
     coverage_min: float = 3.0
     coverage_max: float = 5.0
     channels: tuple[ChannelStats, ...] = ()
+    # input → amounts left out for want of an exchange rate (avg_deal_size, open_pipeline…)
+    excluded: dict[str, list[Excluded]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.avg_deal_size <= 0:

@@ -3,8 +3,11 @@
 Rates are cohort shares over all history (leads that reached MQL ÷ leads, SALs ÷ MQLs,
 SQLs ÷ SALs, SQLs with an opportunity ÷ SQLs); win rate = won ÷ closed opportunities and
 the sales cycle = median days created → won, as in the shared metric definitions. Lags are
-medians. "Now" is the newest timestamp in the data, so a plan is reproducible; the run-rate
-is the mean of the last 3 full months before it. Seasonality needs 12 full months of leads.
+medians. Money (deal size, open pipeline, channel cost and revenue) is in the contract
+currency at the fact's date (analytics/money.py); amounts with no rate are left out and
+listed in `PlanInputs.excluded`. "Now" is the newest timestamp in the data, so a plan is
+reproducible; the run-rate is the mean of the last 3 full months before it. Seasonality needs
+12 full months of leads.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from revalign.analytics.frames import Frames
+from revalign.analytics.money import convert_frames, decimal_sum, exclusions, missing
 from revalign.analytics.planning.capacity import sal_capacity
 from revalign.analytics.planning.inputs import ChannelStats, PlanInputs, StageLags, StageRates
 from revalign.contract.schema import Contract
@@ -22,6 +26,7 @@ SEASONALITY_MONTHS = 12
 
 
 def plan_inputs_from_frames(frames: Frames, contract: Contract) -> PlanInputs:
+    frames = convert_frames(frames, contract.currency, contract.fx.rates)
     leads, opps = frames.leads, frames.opportunities
     sql_leads = leads[leads["sql_at"].notna()]
     with_opp = opps[opps["lead_id"].isin(sql_leads["lead_id"])]["lead_id"].nunique()
@@ -47,20 +52,37 @@ def plan_inputs_from_frames(frames: Frames, contract: Contract) -> PlanInputs:
     now = _data_now(frames)
     seasonality, season_note = _seasonality(leads["created_at"], now)
     capacity, capacity_note = sal_capacity(contract)
+    won_known = [v for v in won["report_amount"] if not missing(v)]
+    if not won_known:
+        raise InputError(
+            f"no won deal has an amount in {contract.currency} or an exchange rate to it "
+            "(see `revalign ingest --kind fx`)"
+        )
+    open_opps = opps[opps["closed_at"].isna()]
+    excluded = {
+        "avg_deal_size": exclusions(won["amount"], won["currency"], won["report_amount"]),
+        "open_pipeline": exclusions(
+            open_opps["amount"], open_opps["currency"], open_opps["report_amount"]
+        ),
+        "channel_cost": exclusions(
+            frames.costs["amount"], frames.costs["currency"], frames.costs["report_amount"]
+        ),
+    }
     return PlanInputs(
         rates=rates,
         lags=lags,
-        avg_deal_size=float(won["amount"].mean()),
+        avg_deal_size=float(decimal_sum(won_known) / len(won_known)),
         currency=contract.currency,
         seasonality=seasonality,
         seasonality_note=season_note,
         run_rate=_run_rate(frames, now),
-        open_pipeline=float(opps.loc[opps["closed_at"].isna(), "amount"].sum()),
+        open_pipeline=float(decimal_sum(open_opps["report_amount"])),
         sal_capacity_per_month=capacity,
         capacity_note=capacity_note,
         coverage_min=contract.slas.pipeline_coverage_min,
         coverage_max=contract.slas.pipeline_coverage_max,
         channels=_channel_stats(frames),
+        excluded={k: v for k, v in excluded.items() if v},
     )
 
 
@@ -131,10 +153,10 @@ def _channel_stats(frames: Frames) -> tuple[ChannelStats, ...]:
     channel_of = leads.set_index("lead_id")["channel"]
     won = opps[opps["won"].fillna(False).astype(bool)]
     won_channel = won["channel"].fillna(won["lead_id"].map(channel_of))
-    cost = frames.costs.groupby("channel")["amount"].sum()
+    cost = frames.costs["report_amount"].astype(float).groupby(frames.costs["channel"]).sum()
     sqls = leads[leads["sql_at"].notna()].groupby("channel").size()
     won_n = won.groupby(won_channel).size()
-    revenue = won.groupby(won_channel)["amount"].sum()
+    revenue = won["report_amount"].astype(float).groupby(won_channel).sum()
     names = sorted(set(cost.index) | set(sqls.index) | set(won_n.index))
     return tuple(
         ChannelStats(

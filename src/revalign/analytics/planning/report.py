@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from revalign.analytics.money import Excluded, describe
 from revalign.analytics.planning.funnel import reverse_funnel
 from revalign.analytics.planning.gap import gap_report
 from revalign.analytics.planning.inputs import STAGES, PlanInputs
@@ -57,6 +58,7 @@ def build_plan(inputs: PlanInputs, target: float, quarter: str) -> dict[str, Any
             "note": inputs.capacity_note,
             "over_capacity": gaps.over_capacity,
         },
+        "excluded": {k: [e.as_dict() for e in v] for k, v in inputs.excluded.items()},
         "reallocation": {
             "suggestions": [asdict(s) for s in moves.suggestions],
             "median_cost_per_won": moves.median_cost_per_won,
@@ -101,6 +103,9 @@ def render(report: dict[str, Any]) -> Group:
     ]
     lines += [f"  {m}: {extra:.0f} SALs over capacity" for m, extra in c["over_capacity"].items()]
     realloc = report["reallocation"]
+    for name, items in report["excluded"].items():
+        parts = [Excluded(e["currency"], e["count"], e["total"]) for e in items]
+        lines.append(f"{name} leaves out (no exchange rate to {cur}): {describe(parts)}")
     lines.append(f"Budget: {realloc['note']}")
     lines += [f"  • {s['reason']}" for s in realloc["suggestions"]]
     lines += [f"  – {ch}: {why}" for ch, why in realloc["skipped"].items()]

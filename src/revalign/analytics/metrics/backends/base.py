@@ -11,6 +11,7 @@ import pandas as pd
 import sqlglot
 
 from revalign.analytics.frames import ColumnType
+from revalign.analytics.money import scaled
 
 TableSchema = Mapping[str, Sequence[tuple[str, ColumnType]]]
 
@@ -53,6 +54,8 @@ def _python(value: Any, kind: ColumnType, aware: bool) -> Any:
         return int(value)
     if kind == "float":
         return float(value)
+    if kind == "money":
+        return scaled(value)
     if kind == "bool":
         return bool(value)
     return str(value)

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb as _duckdb
 import pandas as pd
 
+from revalign.analytics.frames import ColumnType
 from revalign.analytics.metrics.backends.base import TableSchema, naive_utc, quote
+from revalign.analytics.money import missing, scaled
 
 SQL_TYPES = {"str": "VARCHAR", "ts": "TIMESTAMP", "float": "DOUBLE", "int": "BIGINT",
-             "bool": "BOOLEAN"}  # fmt: skip
+             "bool": "BOOLEAN", "money": "DECIMAL(38,6)"}  # fmt: skip
+
+
+def _money_as_text(frame: pd.DataFrame, columns: Sequence[tuple[str, ColumnType]]) -> pd.DataFrame:
+    """Decimal columns as exact text: DuckDB would guess one DECIMAL width from a sample."""
+    for name, kind in columns:
+        if kind == "money":
+            frame[name] = pd.Series(
+                [None if missing(v) else str(scaled(v)) for v in frame[name]],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
 
 
 class DuckDBBackend:
@@ -25,7 +39,7 @@ class DuckDBBackend:
         for name, frame in tables.items():
             columns = schema[name]
             source = f"_revalign_src_{name}"
-            self.connection.register(source, naive_utc(frame, columns))
+            self.connection.register(source, _money_as_text(naive_utc(frame, columns), columns))
             casts = ", ".join(
                 f"CAST({quote(c)} AS {SQL_TYPES[k]}) AS {quote(c)}" for c, k in columns
             )

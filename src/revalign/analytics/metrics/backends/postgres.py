@@ -14,7 +14,7 @@ from revalign.errors import InputError
 from revalign.ledger.db_errors import classify
 
 SQL_TYPES = {"str": "TEXT", "ts": "TIMESTAMP", "float": "DOUBLE PRECISION", "int": "BIGINT",
-             "bool": "BOOLEAN"}  # fmt: skip
+             "bool": "BOOLEAN", "money": "NUMERIC(38,6)"}  # fmt: skip
 
 
 def conninfo(url: str) -> str:

@@ -45,7 +45,8 @@ def _type(kind: ColumnType) -> Any:
     from pyspark.sql import types as T
 
     return {"str": T.StringType(), "ts": T.TimestampType(), "float": T.DoubleType(),
-            "int": T.LongType(), "bool": T.BooleanType()}[kind]  # fmt: skip
+            "int": T.LongType(), "bool": T.BooleanType(),
+            "money": T.DecimalType(38, 6)}[kind]  # fmt: skip
 
 
 class SparkBackend:

@@ -168,12 +168,13 @@ def test_the_contract_standing_rate_fills_in() -> None:
 def test_the_table_says_what_was_left_out() -> None:
     from rich.console import Console
 
-    from revalign.analytics.metrics.render import to_table
+    from revalign.analytics.metrics.render import excluded_note, to_table
 
     frames = frames_from_events(_events([r for r in RATES if r[0] != "IDR"]))
     console = Console(width=200, record=True)
     console.print(to_table(_metrics(frames)))
     text = console.export_text()
+    assert "no exchange rate to USD" in (excluded_note(_metrics(frames)) or "")
     assert "no exchange rate to USD" in text and "50,000,000 IDR" in text
 
 

@@ -73,6 +73,7 @@ def to_table(result: MetricsResult) -> Table:
         table.add_column(name, justify="right" if i > 1 else "left", overflow="fold")
     for row in rows:
         table.add_row(*row)
+    table.caption = excluded_note(result)  # never silent: what money metrics left out
     return table
 
 

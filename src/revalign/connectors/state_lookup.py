@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from revalign.core.state import FunnelState, LeadState
@@ -34,3 +35,7 @@ class EngineLookup:
     def opportunity_stage(self, opportunity_id: str) -> str | None:
         opp = self._engine.state.opportunities.get(opportunity_id)
         return opp.stage if opp is not None else None
+
+    def refusals(self) -> Mapping[str, str]:
+        """The facts the core refused so far (refused event id -> reason)."""
+        return self._engine.state.refused

@@ -26,6 +26,10 @@ def ingest_dataset_cmd(
     path: Annotated[Path, typer.Argument(help="The dataset's folder.")],
     db: DbOption = None,
     contract: ContractOption = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="Write refused and rejected records here (CSV)."),
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Translate a public dataset into events and submit them (idempotent: re-run freely)."""
@@ -43,7 +47,9 @@ def ingest_dataset_cmd(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            report = ingest_dataset(name, path, engine, versioned, on_progress=advance)
+            report = ingest_dataset(
+                name, path, engine, versioned, on_progress=advance, rejects_path=rejects
+            )
     finally:
         engine.close()
     if json:
@@ -55,3 +61,8 @@ def ingest_dataset_cmd(
     )
     for bad in report.rejected[:10]:
         console.print(f"  refused {bad['record']}: {bad['reason']}", highlight=False)
+    console.print(f"{len(report.refusals)} facts refused by the funnel", highlight=False)
+    for r in report.refusals[:10]:
+        console.print(f"  {r.type} {r.source_id}: {r.reason}", highlight=False)
+    if report.rejects_file:
+        console.print(f"records and their reasons: {report.rejects_file}", highlight=False)

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from revalign.connectors import headers, readers, rows
 from revalign.connectors.base import DEFAULT_FUTURE_TOLERANCE, Context, StateLookup
-from revalign.connectors.refusals import Refusal, RefusalSource, refused_in
+from revalign.connectors.inbound import Inbound
+from revalign.connectors.refusals import Refusal, RefusalSource
 from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
@@ -178,10 +179,7 @@ def ingest_file(
     file_format = readers.detect_format(path, opts.fmt or fmt)
     refused_by = refusals or (lookup if isinstance(lookup, RefusalSource) else None)
     out = rejects_path or default_rejects_path(path)
-    tally = {"rows": 0, "new": 0, "duplicates": 0, "unchanged": 0, "derived": 0}
-    batch: list[Event] = []
-    sent: list[tuple[rows.NumberedRow, list[Event]]] = []
-    found: list[Refusal] = []
+    rows_read = unchanged = 0
     with readers.open_table(
         path, file_format, encoding=opts.encoding, delimiter=opts.delimiter
     ) as table:
@@ -190,58 +188,46 @@ def ingest_file(
             _check_header(path, kind, table.header, rename.fields)
         rejects = RejectsWriter(out, table.header)
 
-        def flush() -> None:
-            if batch:
-                result = submitter.submit(batch)
-                tally["new"] += result.new
-                tally["duplicates"] += result.duplicates
-                tally["derived"] += result.derived
-                batch.clear()
+        def flushed() -> None:
             translator.submitted()
-            if refused_by is not None and sent:
-                pairs = [(row.number, events) for row, events in sent]
-                seen: set[int] = set()
-                for i, refusal in refused_in(refused_by, pairs):
-                    found.append(refusal)
-                    if i not in seen:  # one line per row, with the first reason
-                        seen.add(i)
-                        rejects.add(sent[i][0], REFUSED + refusal.reason)
-            sent.clear()
             if progress is not None:
                 progress(table.done(), table.total)
 
+        inbound: Inbound[rows.NumberedRow] = Inbound(
+            submitter,
+            refusals=refused_by,
+            batch_size=batch_size,
+            on_refused=lambda row, refusal: rejects.add(row, REFUSED + refusal.reason),
+            on_flush=flushed,
+        )
         try:
             for row in table.rows:
-                tally["rows"] += 1
+                rows_read += 1
                 try:
                     events = _translate(translator, row, rename)
                 except rows.RowError as exc:
                     rejects.add(row, str(exc))
                     continue
-                tally["unchanged"] += not events
-                batch.extend(events)
-                if events and refused_by is not None:
-                    sent.append((row, events))
-                if len(batch) >= batch_size:
-                    flush()
-            flush()
+                unchanged += not events
+                inbound.add(row, row.number, events)
+            inbound.flush()
         finally:
             rejects.close()
-    refused_rows = len({r.row for r in found})
+    refused_rows = inbound.refused_origins
     bad_rows = rejects.count - refused_rows
     return IngestReport(
         file=str(path),
         kind=kind,
-        rows=tally["rows"],
-        accepted=tally["rows"] - bad_rows - refused_rows,
+        rows=rows_read,
+        accepted=rows_read - bad_rows - refused_rows,
         rejected=bad_rows,
-        new_events=tally["new"],
-        duplicates=tally["duplicates"],
-        unchanged=tally["unchanged"],
-        derived=tally["derived"],
+        new_events=inbound.new,
+        duplicates=inbound.duplicates,
+        unchanged=unchanged,
+        derived=inbound.derived,
         rejects_file=str(out) if rejects.count else None,
         refused=refused_rows,
-        refusals=found,
+        refusals=inbound.refusals,
     )
 
 

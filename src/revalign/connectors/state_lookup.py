@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from revalign.core.state import FunnelState, LeadState
 
@@ -11,6 +11,7 @@ _LEAD_NAMES = ("email", "first_name", "last_name", "title", "company", "domain",
                "industry", "country", "source", "campaign", "attributes", "account_id")  # fmt: skip
 
 
+@runtime_checkable
 class HasState(Protocol):
     @property
     def state(self) -> FunnelState: ...

@@ -44,7 +44,7 @@ def urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, 
 def test_kill_9_three_times_then_resume(tmp_path: Path, urls: tuple[str, str]) -> None:
     clean_url, faulty_url = urls
     events, batch = 20_000, 1_000
-    leads, touches, n_leads = fi.write_import(tmp_path, events)
+    leads, touches, _ = fi.write_import(tmp_path, events)
     files = [(leads, "leads"), (touches, "touches")]
     fi.import_files(clean_url, files, batch, None)
     clean = fi.ledger_facts(clean_url)

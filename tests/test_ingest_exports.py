@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,12 @@ def test_any_casing_or_spacing_of_a_field_name_matches(
             name = name.replace("_", "-")
     assert normalise(name) == field
     assert column_names(kind, [name], {}) == {name: field}
+
+
+def test_docs_list_every_synonym() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "ingest.md").read_text("utf-8")
+    missing = sorted(
+        {n for table in SYNONYMS.values() for names in table.values() for n in names}
+        - {m for m in re.findall(r"`([a-z0-9_]+)`", doc)}
+    )
+    assert not missing, f"docs/ingest.md does not list: {missing}"

@@ -57,7 +57,7 @@ def ingest_dataset_cmd(
         return
     console.print(
         f"{name}: {report.events} events, {report.new} new, {report.duplicates} already "
-        f"stored, {report.derived} derived, {len(report.rejected)} records refused"
+        f"stored, {report.derived} derived, {len(report.rejected)} records rejected"
     )
     for bad in report.rejected[:10]:
         console.print(f"  refused {bad['record']}: {bad['reason']}", highlight=False)

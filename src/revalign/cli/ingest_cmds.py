@@ -72,7 +72,9 @@ def ingest(
     ] = 1.0,
     now: Annotated[
         datetime | None,
-        typer.Option("--now", help="The import's now (ISO 8601, UTC if no zone). Default: now."),
+        typer.Option(
+            "--now", help="The import's now, YYYY-MM-DD[THH:MM:SS] UTC. Default: the clock."
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:

@@ -83,7 +83,7 @@ def dataset_events(
     now: datetime | None = None,
     future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE,
 ) -> tuple[list[Event], list[Rejected]]:
-    """Translate the dataset at `path` into validated events plus the records refused
+    """Translate the dataset at `path` into validated events plus the records rejected
     (a bad payload, or a fact later than `now` + `future_tolerance`)."""
     module = adapter(name)
     data = module.read(path)

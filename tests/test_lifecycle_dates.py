@@ -3,13 +3,17 @@ dates not in the past at the moment recorded. Refused with a message, never stor
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _lifecycle import MONDAY, Funnel, T, refusal
+from _lifecycle import FIT_LEAD, MONDAY, Funnel, T, refusal
+from revalign.cli.app import run
 from revalign.contract.schema import VersionedContract
+from revalign.core.events import Event
 from revalign.core.state import Stage
 
 D = timedelta(days=1)
@@ -96,3 +100,20 @@ def test_close_is_refused_exactly_when_before_created(create_day: int, close_day
     )  # fmt: skip
     assert (refusal(placed) is not None) == (close_day < create_day)
     assert (f.state.opportunities["CRM-1"].closed_at is None) == (close_day < create_day)
+
+
+def test_cli_verbs_refuse_past_dates(
+    contract: VersionedContract, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from revalign.engine import open_engine
+
+    db = f"sqlite:///{tmp_path / 'lead.db'}"
+    at = datetime.now(UTC) - timedelta(hours=2)
+    captured = Event(type=T.LEAD_CAPTURED, source="form", source_id="1", occurred_at=at,
+                     lead_id="L1", payload=FIT_LEAD)  # fmt: skip
+    with open_engine(db, contract) as engine:
+        engine.submit([captured])
+    assert run(["lead", "accept", "L1", "--by", "maya", "--db", db]) == 0
+    recycle = ["lead", "recycle", "L1", "--by", "budi", "--reason", "wrong_timing", "--db", db]
+    assert run([*recycle, "--reengage-on", "2020-01-01"]) == 2
+    assert "re-engage date 2020-01-01 is in the past" in capsys.readouterr().err

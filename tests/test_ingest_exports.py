@@ -221,3 +221,14 @@ def test_docs_list_every_synonym() -> None:
         - {m for m in re.findall(r"`([a-z0-9_]+)`", doc)}
     )
     assert not missing, f"docs/ingest.md does not list: {missing}"
+
+
+def test_utf16_unicode_text_export(tmp_path: Path, contract: VersionedContract) -> None:
+    """Excel's "Unicode text": UTF-16 with a BOM, tab-delimited."""
+    src = tmp_path / "leads.csv"
+    src.write_bytes(
+        "Email\tCompany\tCreated\nana@acme.example.com\tCafé\t2026-06-01\n".encode("utf-16")
+    )
+    engine = FakeEngine()
+    assert ingest_file(src, "leads", engine, contract).accepted == 1
+    assert captured(engine)["ana@acme.example.com"]["company"] == "Café"

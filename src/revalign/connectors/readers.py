@@ -5,7 +5,8 @@
         for row in table.rows: ...   # NumberedRow(number, values by the file's columns)
 
 Readers stream: one row at a time with its original row number, never the whole file.
-Text is UTF-8 with or without a BOM unless `encoding` says otherwise. Bytes that are not in
+Text is UTF-8 with or without a BOM (UTF-16 when it starts with a UTF-16 BOM) unless
+`encoding` says otherwise. Bytes that are not in
 the encoding do not refuse the file: they are kept (surrogate escapes) and that row carries
 `error`, so the ingest rejects it with its row number and keeps the rest. The CSV delimiter
 is `,` `;` tab or `|`, whichever the header line uses most, unless `delimiter` is given.
@@ -140,6 +141,8 @@ def open_table(
     if fmt == "xlsx":
         return _xlsx_table(path)
     codec = text_encoding(encoding)
+    if encoding is None and _utf16_bom(path):
+        codec = "utf-16"  # Excel's "Unicode text" export: UTF-16 with a BOM, tab-delimited
     counter = ByteCounter(io.FileIO(path, "r"))
     handle: IO[str] = io.TextIOWrapper(
         io.BufferedReader(counter), encoding=codec, errors="surrogateescape", newline=""
@@ -154,6 +157,12 @@ def open_table(
         handle.close()
         raise
     return Table(header, rows, size, lambda: counter.bytes_read, [handle.close])
+
+
+def _utf16_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and head != codecs.BOM_UTF32_LE
 
 
 def _csv_rows(

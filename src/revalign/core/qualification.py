@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from revalign.contract.schema import Contract
@@ -126,24 +126,12 @@ def check_opportunity_fields(lead_id: str, payload: Mapping[str, Any]) -> None:
         )
 
 
-def _day(value: Any) -> date | None:
-    """A payload date (a `date`, or its ISO text as stored in the ledger); None when absent."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None  # the payload model already refused malformed dates at the edge
-
-
 def check_not_past(what: str, value: Any, at: datetime, subject: str) -> None:
     """A date that names the future (decision, re-engage) may not lie before the moment the
     fact is recorded (its occurred_at, in UTC)."""
-    day = _day(value)
+    from revalign.core.evolve import as_date  # evolve imports lifecycle, which imports us
+
+    day = as_date(value)  # a date, or its ISO text as stored in the ledger
     if day is not None and day < at.date():
         raise IllegalTransition(
             f"{subject}: the {what} {day.isoformat()} is in the past at the moment recorded "

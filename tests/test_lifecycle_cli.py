@@ -72,7 +72,7 @@ def test_lead_flow(db: str, capsys: pytest.CaptureFixture[str]) -> None:
         "--stakeholder",
         "CFO",
         "--decision-date",
-        "2027-01-15",
+        (datetime.now(UTC) + timedelta(days=60)).date().isoformat(),  # never in the past
         "--db",
         db,
     ]

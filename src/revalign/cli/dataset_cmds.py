@@ -38,6 +38,14 @@ def ingest_dataset_cmd(
         Path | None,
         typer.Option("--contract", help="Contract file (default: the dataset's fitted one)."),
     ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Write refused and rejected records here (CSV).",
+            callback=paths.writable_file,
+        ),
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Translate a public dataset into events and submit them (idempotent: re-run freely)."""
@@ -56,7 +64,9 @@ def ingest_dataset_cmd(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            report = ingest_dataset(name, path, engine, versioned, on_progress=advance)
+            report = ingest_dataset(
+                name, path, engine, versioned, on_progress=advance, rejects_path=rejects
+            )
     finally:
         engine.close()
     if json:
@@ -64,10 +74,15 @@ def ingest_dataset_cmd(
         return
     console.print(
         f"{name}: {report.events} events, {report.new} new, {report.duplicates} already "
-        f"stored, {report.derived} derived, {len(report.rejected)} records refused"
+        f"stored, {report.derived} derived, {len(report.rejected)} records rejected"
     )
     for bad in report.rejected[:10]:
         console.print(f"  refused {bad['record']}: {bad['reason']}", highlight=False)
+    console.print(f"{len(report.refusals)} facts refused by the funnel", highlight=False)
+    for r in report.refusals[:10]:
+        console.print(f"  {r.type} {r.source_id}: {r.reason}", highlight=False)
+    if report.rejects_file:
+        console.print(f"records and their reasons: {report.rejects_file}", highlight=False)
     console.print(f"measure it: revalign dataset-metrics {name} --db {resolve_db_url(db)}")
 
 

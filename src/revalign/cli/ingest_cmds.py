@@ -1,9 +1,10 @@
-"""`revalign ingest` (CSV / JSONL files -> events) and `revalign demo` (the demo company)."""
+"""`revalign ingest` (CSV / JSONL / Excel files -> events) and `revalign demo` (the demo)."""
 
 from __future__ import annotations
 
 import tempfile
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,8 @@ from revalign.cli.common import (
     resolve_contract,
     resolve_db_url,
 )
-from revalign.connectors.csv_ingest import IngestReport, ingest_file
+from revalign.connectors.csv_ingest import IngestReport, ReadOptions, ingest_file
+from revalign.connectors.headers import load_map
 from revalign.connectors.state_lookup import EngineLookup
 from revalign.demo import DEFAULT_LEADS, DEFAULT_SEED, DemoReport, build_demo
 from revalign.demo.company import PERIOD_END
@@ -42,7 +44,8 @@ class Kind(StrEnum):
     fx = "fx"  # exchange rates: date, currency, rate[, quote]
 
 
-_INGEST_KEYS = ("rows", "accepted", "rejected", "new_events", "duplicates", "rejects_file")
+_INGEST_KEYS = ("rows", "accepted", "rejected", "refused", "new_events", "duplicates",
+                "rejects_file")  # fmt: skip
 
 
 @app.command("ingest")
@@ -64,9 +67,30 @@ def ingest(
             callback=paths.writable_file,
         ),
     ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv, jsonl or xlsx.")] = None,
     source: Annotated[
         str | None, typer.Option("--source", help="Source name. Default: file:<kind>.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding. Default: UTF-8 (BOM or not).")
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="CSV delimiter (, ; tab |). Default: sniffed."),
+    ] = None,
+    column_map: Annotated[
+        Path | None,
+        typer.Option("--map", help="YAML or CSV file of `their_column: our_field` lines."),
+    ] = None,
+    future_days: Annotated[
+        float,
+        typer.Option("--future-tolerance", min=0, help="Days a fact may lie after now."),
+    ] = 1.0,
+    now: Annotated[
+        datetime | None,
+        typer.Option(
+            "--now", help="The import's now, YYYY-MM-DD[THH:MM:SS] UTC. Default: the clock."
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -74,6 +98,9 @@ def ingest(
     from revalign.engine import open_engine
 
     versioned = resolve_contract(contract)
+    mapping = load_map(column_map) if column_map is not None else {}
+    read = ReadOptions(fmt, encoding, delimiter, mapping, column_map)
+    at = now.replace(tzinfo=now.tzinfo or UTC) if now is not None else None
     show_bar = console.is_terminal and not json_
     with ExitStack() as stack:
         engine = stack.enter_context(open_engine(resolve_db_url(db), versioned))
@@ -92,8 +119,9 @@ def ingest(
             task = bar.add_task(f"ingest {file.name}", total=None)
             progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         report = ingest_file(
-            file, kind.value, engine, versioned, lookup=EngineLookup(engine), fmt=fmt,
-            source=source, rejects_path=rejects, progress=progress,
+            file, kind.value, engine, versioned, lookup=EngineLookup(engine), source=source,
+            rejects_path=rejects, progress=progress, read=read, now=at,
+            future_tolerance=timedelta(days=future_days),
         )  # fmt: skip
     if json_:
         data = report.to_dict()
@@ -105,12 +133,17 @@ def ingest(
 def _print_ingest(report: IngestReport) -> None:
     console.print(
         f"{report.file}: {report.rows} rows, {report.accepted} accepted, "
-        f"{report.rejected} rejected; {report.new_events} new events "
-        f"({report.duplicates} already known, {report.unchanged} unchanged), "
-        f"{report.derived} derived"
+        f"{report.rejected} rejected, {report.refused} refused by the funnel; "
+        f"{report.new_events} new events ({report.duplicates} already known, "
+        f"{report.unchanged} unchanged), {report.derived} derived",
+        highlight=False,
     )
+    for r in report.refusals[:10]:
+        console.print(f"  row {r.row}: {r.type} refused: {r.reason}", highlight=False)
+    if len(report.refusals) > 10:
+        console.print(f"  … and {len(report.refusals) - 10} more (all in --json)")
     if report.rejects_file:
-        console.print(f"bad rows and their reasons: {report.rejects_file}")
+        console.print(f"bad rows and their reasons: {report.rejects_file}", highlight=False)
 
 
 @app.command("demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from revalign.connectors import rows
@@ -37,19 +37,50 @@ class NoState:
         return None
 
 
+DEFAULT_FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def future_refusal(at: datetime, now: datetime | None, tolerance: timedelta) -> str | None:
+    """Why a fact at `at` cannot have happened yet (later than now + tolerance), or None."""
+    if now is None or at <= now + tolerance:
+        return None
+    return (
+        f"{at.astimezone(UTC).isoformat()} is in the future: more than {_span(tolerance)} "
+        f"after the import's now ({now.astimezone(UTC).isoformat(timespec='seconds')})"
+    )
+
+
+def _span(tolerance: timedelta) -> str:
+    hours = tolerance.total_seconds() / 3600
+    if hours % 24 == 0:
+        days = int(hours // 24)
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{hours:g} hours"
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     source: str  # "file:leads" unless --source says otherwise
     contract: VersionedContract
     lookup: StateLookup
     free_mail: frozenset[str]
+    # facts later than now + tolerance are refused as rows (None: no check, e.g. dry runs)
+    now: datetime | None = None
+    future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE
 
     @classmethod
     def create(
-        cls, source: str, contract: VersionedContract, lookup: StateLookup | None = None
+        cls,
+        source: str,
+        contract: VersionedContract,
+        lookup: StateLookup | None = None,
+        *,
+        now: datetime | None = None,
+        future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE,
     ) -> Context:
         domains = contract.contract.scoring.negative.free_mail_domains
-        return cls(source, contract, lookup or NoState(), frozenset(d.lower() for d in domains))
+        free = frozenset(d.lower() for d in domains)
+        return cls(source, contract, lookup or NoState(), free, now, future_tolerance)
 
     def account_for_domain(self, domain: str | None) -> str | None:
         """The account of a company domain; free-mail domains (gmail.com…) are no account."""
@@ -69,7 +100,10 @@ def event(
     account_id: str | None = None,
     opportunity_id: str | None = None,
 ) -> Event:
-    """A validated source event; a payload the model refuses becomes a RowError."""
+    """A validated source event; a bad payload or a fact in the future is a RowError."""
+    too_late = future_refusal(occurred_at, ctx.now, ctx.future_tolerance)
+    if too_late is not None:
+        raise rows.RowError(f"{type.value} at {too_late}")
     try:
         clean = validate_payload(type, payload)
     except InputError as exc:

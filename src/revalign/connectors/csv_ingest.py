@@ -1,21 +1,25 @@
-"""Ingest a CSV or JSONL file: translate its rows into events, submit them in batches.
+"""Ingest a CSV, JSONL or Excel file: translate its rows into events, submit them in batches.
 
     report = ingest_file(Path("leads.csv"), "leads", engine, contract)
 
-Good rows become events; bad rows go to the rejects file with their row number and reason.
+Good rows become events; bad rows go to the rejects file with their row number and reason,
+and so do rows whose facts the funnel refused (`engine.rejected`), once their batch is in.
 The file is streamed and events are submitted in batches, so memory stays flat. Every
 event's key is (source, stable row key): ingesting the same file twice adds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from revalign.connectors import rows
-from revalign.connectors.base import Context, StateLookup
+from revalign.connectors import headers, readers, rows
+from revalign.connectors.base import DEFAULT_FUTURE_TOLERANCE, Context, StateLookup
+from revalign.connectors.inbound import Inbound
+from revalign.connectors.refusals import Refusal, RefusalSource
 from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
@@ -40,7 +44,8 @@ _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "fx": (("date",), ("currency",), ("rate",)),
 }
 
-Progress = Callable[[int, int], None]  # (bytes read, total bytes)
+Progress = Callable[[int, int], None]  # (bytes or Excel rows read, total)
+REFUSED = "refused by the funnel: "  # the rejects file's reason for a refused fact
 
 
 class Translator(Protocol):
@@ -71,16 +76,31 @@ class IngestReport:
     file: str
     kind: str
     rows: int
-    accepted: int
-    rejected: int
+    accepted: int  # rows stored with every fact accepted by the funnel
+    rejected: int  # rows that could not be read or translated
     new_events: int
     duplicates: int  # source events already in the ledger
     unchanged: int  # good rows that added nothing (a lead row equal to what is known)
     derived: int  # events the engine derived (scores, MQLs, clocks...)
     rejects_file: str | None
+    refused: int = 0  # rows stored whose fact the funnel refused (engine.rejected)
+    refusals: list[Refusal] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["refusals"] = [r.to_dict() for r in self.refusals]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a real export: format, encoding, delimiter and column map."""
+
+    fmt: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    column_map: Mapping[str, str] = field(default_factory=dict)
+    map_file: Path | None = None
 
 
 def translator_for(kind: str, ctx: Context) -> Translator:
@@ -104,11 +124,35 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
-def _check_header(path: Path, kind: str, header: list[str]) -> None:
-    for group in _HEADER_NEEDS[kind]:
-        if not any(name in header for name in group):
+def _check_header(path: Path, kind: str, header: list[str], fields: Mapping[str, str]) -> None:
+    present = set(fields.values())
+    for group in _HEADER_NEEDS.get(kind, ()):
+        if not any(name in present for name in group):
             names = " or ".join(group)
-            raise InputError(f"{path}: a {kind} file needs a column {names}; found {header}")
+            also = [s for name in group for s in headers.also_accepted(kind, name)][:6]
+            hint = f" (also read as {', '.join(also)})" if also else ""
+            raise InputError(
+                f"{path}: a {kind} file needs a column {names}{hint}; found {header}; "
+                "name yours with --map FILE (their_column: our_field)"
+            )
+
+
+class _Renamer:
+    """Row values by our field names; JSONL keys are matched lazily, one time each."""
+
+    def __init__(self, kind: str, header: list[str] | None, opts: ReadOptions) -> None:
+        self._kind, self._map = kind, opts.column_map
+        self.fields = headers.column_names(kind, header, opts.column_map) if header else {}
+
+    def __call__(self, values: rows.Row) -> rows.Row:
+        names = self.fields
+        if any(k not in names for k in values):
+            names.update(
+                (k, headers.column_names(self._kind, [k], self._map)[k])
+                for k in values
+                if k not in names
+            )
+        return {names[k]: v for k, v in values.items()}
 
 
 def ingest_file(
@@ -123,65 +167,84 @@ def ingest_file(
     rejects_path: Path | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    read: ReadOptions | None = None,
+    now: datetime | None = None,
+    future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE,
+    refusals: RefusalSource | None = None,
 ) -> IngestReport:
-    """Translate every row of `path` and submit the events; bad rows go to the rejects file."""
-    ctx = Context.create(source or f"file:{kind}", contract, lookup)
+    """Translate every row of `path` and submit the events; bad rows go to the rejects file.
+
+    `now` (default: the wall clock) bounds the facts: later than now + `future_tolerance` is
+    a bad row. `refusals` (default: `lookup`, when it can tell) reports refused facts.
+    """
+    opts = read or ReadOptions(fmt=fmt)
+    headers.check_map(kind, opts.column_map, opts.map_file)
+    at = now if now is not None else datetime.now(UTC)
+    ctx = Context.create(
+        source or f"file:{kind}", contract, lookup, now=at, future_tolerance=future_tolerance
+    )
     translator = translator_for(kind, ctx)
-    file_format = rows.detect_format(path, fmt)
-    handle, counter = rows.open_text(path)
-    total_bytes = path.stat().st_size
+    file_format = readers.detect_format(path, opts.fmt or fmt)
+    refused_by = refusals or (lookup if isinstance(lookup, RefusalSource) else None)
     out = rejects_path or default_rejects_path(path)
-    tally = {"rows": 0, "accepted": 0, "new": 0, "duplicates": 0, "unchanged": 0, "derived": 0}
-    batch: list[Event] = []
+    rows_read = unchanged = 0
+    with readers.open_table(
+        path, file_format, encoding=opts.encoding, delimiter=opts.delimiter
+    ) as table:
+        rename = _Renamer(kind, table.header, opts)
+        if table.header is not None:
+            _check_header(path, kind, table.header, rename.fields)
+        rejects = RejectsWriter(out, table.header)
 
-    def flush() -> None:
-        if batch:
-            result = submitter.submit(batch)
-            tally["new"] += result.new
-            tally["duplicates"] += result.duplicates
-            tally["derived"] += result.derived
-            batch.clear()
-        translator.submitted()
-        if progress is not None:
-            progress(counter.bytes_read, total_bytes)
+        def flushed() -> None:
+            translator.submitted()
+            if progress is not None:
+                progress(table.done(), table.total)
 
-    with handle:
-        if file_format == "csv":
-            header, numbered = rows.csv_rows(handle, path)
-            _check_header(path, kind, header)
-            rejects = RejectsWriter(out, header)
-        else:
-            numbered = rows.jsonl_rows(handle, path)
-            rejects = RejectsWriter(out, None)
+        inbound: Inbound[rows.NumberedRow] = Inbound(
+            submitter,
+            refusals=refused_by,
+            batch_size=batch_size,
+            on_refused=lambda row, refusal: rejects.add(row, REFUSED + refusal.reason),
+            on_flush=flushed,
+        )
         try:
-            for row in numbered:
-                tally["rows"] += 1
+            for row in table.rows:
+                rows_read += 1
                 try:
-                    if row.raw is not None:
-                        raise rows.RowError("not a JSON object")
-                    if "__extra__" in row.values:
-                        raise rows.RowError("the row has more cells than the header")
-                    events = translator.translate(row.values)
+                    events = _translate(translator, row, rename)
                 except rows.RowError as exc:
                     rejects.add(row, str(exc))
                     continue
-                tally["accepted"] += 1
-                tally["unchanged"] += not events
-                batch.extend(events)
-                if len(batch) >= batch_size:
-                    flush()
-            flush()
+                unchanged += not events
+                inbound.add(row, row.number, events)
+            inbound.flush()
         finally:
             rejects.close()
+    refused_rows = inbound.refused_origins
+    bad_rows = rejects.count - refused_rows
     return IngestReport(
         file=str(path),
         kind=kind,
-        rows=tally["rows"],
-        accepted=tally["accepted"],
-        rejected=rejects.count,
-        new_events=tally["new"],
-        duplicates=tally["duplicates"],
-        unchanged=tally["unchanged"],
-        derived=tally["derived"],
+        rows=rows_read,
+        accepted=rows_read - bad_rows - refused_rows,
+        rejected=bad_rows,
+        new_events=inbound.new,
+        duplicates=inbound.duplicates,
+        unchanged=unchanged,
+        derived=inbound.derived,
         rejects_file=str(out) if rejects.count else None,
+        refused=refused_rows,
+        refusals=inbound.refusals,
     )
+
+
+def _translate(translator: Translator, row: rows.NumberedRow, rename: _Renamer) -> list[Event]:
+    """The events of one row, or RowError with the reason it cannot be read."""
+    if row.error is not None:
+        raise rows.RowError(row.error)
+    if row.raw is not None:
+        raise rows.RowError("not a JSON object")
+    if "__extra__" in row.values:
+        raise rows.RowError("the row has more cells than the header")
+    return translator.translate(rename(row.values))

@@ -39,7 +39,8 @@ class RejectsWriter:
 
     def _open(self, columns: list[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.path.open("w", encoding="utf-8", newline="")
+        # surrogateescape: bytes that were not in the encoding are written back as they were
+        self._handle = self.path.open("w", encoding="utf-8", errors="surrogateescape", newline="")
         self._writer = csv.writer(self._handle)
         self._writer.writerow(columns)
 

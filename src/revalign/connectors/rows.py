@@ -1,28 +1,19 @@
-"""Read CSV / JSONL files row by row, and parse the values in a row.
+"""A row as read, and the parsers of the values in a row.
 
-Readers stream: one row at a time with its original row number, never the whole file.
 Parsers raise `RowError(reason)`; the ingest loop turns that into a line in the rejects file.
+The readers (CSV, JSONL, Excel) are in `readers.py`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
-from revalign.errors import InputError
-
-Format = Literal["csv", "jsonl"]
 Row = dict[str, Any]
 
-_EXTENSIONS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EMAIL = re.compile(r"^[a-z0-9._%+'-]+@([a-z0-9-]+\.)+[a-z]{2,}$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _BAND = re.compile(r"^(\d+)\s*-\s*(\d+)$")
@@ -38,102 +29,9 @@ class NumberedRow:
     """A row as read: its 1-based row number in the file (CSV header = row 1) and its values."""
 
     number: int
-    values: Row
+    values: Row  # keyed by the file's own column names (see headers.py for ours)
     raw: str | None = None  # the original text, when the row could not be parsed at all
-
-
-def detect_format(path: Path, explicit: str | None = None) -> Format:
-    """The file format from `--format` or the extension (.csv, .jsonl, .ndjson)."""
-    if explicit:
-        name = explicit.lower()
-        if name not in ("csv", "jsonl"):
-            raise InputError(f"unknown format {explicit!r} (use csv or jsonl)")
-        return "csv" if name == "csv" else "jsonl"
-    found = _EXTENSIONS.get(path.suffix.lower())
-    if found is None:
-        raise InputError(f"{path}: cannot tell the format from {path.suffix!r}; pass --format")
-    return found
-
-
-class ByteCounter(io.RawIOBase):
-    """A raw reader that counts the bytes read so far (for progress bars over streamed files)."""
-
-    def __init__(self, raw: io.FileIO) -> None:
-        self._raw = raw
-        self.bytes_read = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        n = self._raw.readinto(buffer) or 0
-        self.bytes_read += n
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-def open_text(path: Path) -> tuple[IO[str], ByteCounter]:
-    """Open as UTF-8 text (an Excel BOM is dropped) with a byte counter; missing: InputError."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    counter = ByteCounter(io.FileIO(path, "r"))
-    return io.TextIOWrapper(io.BufferedReader(counter), encoding="utf-8-sig", newline=""), counter
-
-
-def csv_rows(handle: IO[str], path: Path) -> tuple[list[str], Iterator[NumberedRow]]:
-    """The header and the data rows of a CSV file; a file with no header is an InputError."""
-    reader = csv.reader(handle)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError(f"{path}: empty file (no header row)") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
-    if not any(header) or len(set(header)) != len(header):
-        raise InputError(f"{path}: the header row must name each column once: {header}")
-
-    def rows() -> Iterator[NumberedRow]:
-        number = 1
-        try:
-            for cells in reader:
-                number += 1
-                if not any(c.strip() for c in cells):
-                    continue  # blank line
-                values: Row = dict(zip(header, cells, strict=False))
-                if len(cells) > len(header):
-                    values["__extra__"] = cells[len(header) :]
-                yield NumberedRow(number, values)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: unreadable near row {number + 1} ({exc})") from exc
-
-    return header, rows()
-
-
-def jsonl_rows(handle: IO[str], path: Path) -> Iterator[NumberedRow]:
-    """One JSON object per line; a line that is not an object becomes a row with `raw` set."""
-    number = 0
-    try:
-        for line in handle:
-            number += 1
-            text = line.strip()
-            if not text:
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                if number == 1:
-                    raise InputError(f"{path}: line 1 is not JSON; is this a JSONL file?") from None
-                yield NumberedRow(number, {}, raw=text)
-                continue
-            if isinstance(value, dict):
-                yield NumberedRow(number, value)
-            else:
-                yield NumberedRow(number, {}, raw=text)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not a UTF-8 text file ({exc})") from exc
+    error: str | None = None  # why the row cannot be read (e.g. bytes not in the encoding)
 
 
 # --- value parsers -------------------------------------------------------------------------

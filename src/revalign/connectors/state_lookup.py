@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from revalign.core.state import FunnelState, LeadState
 
@@ -10,6 +11,7 @@ _LEAD_NAMES = ("email", "first_name", "last_name", "title", "company", "domain",
                "industry", "country", "source", "campaign", "attributes", "account_id")  # fmt: skip
 
 
+@runtime_checkable
 class HasState(Protocol):
     @property
     def state(self) -> FunnelState: ...
@@ -34,3 +36,7 @@ class EngineLookup:
     def opportunity_stage(self, opportunity_id: str) -> str | None:
         opp = self._engine.state.opportunities.get(opportunity_id)
         return opp.stage if opp is not None else None
+
+    def refusals(self) -> Mapping[str, str]:
+        """The facts the core refused so far (refused event id -> reason)."""
+        return self._engine.state.refused

@@ -87,24 +87,21 @@ class LeadTranslator:
             looked_up = self._ctx.lookup.lead(lead_id)
             known = dict(looked_up) if looked_up is not None else None
         if known is None:
-            self._pending[lead_id] = fields
-            return [
-                event(
-                    self._ctx, EventType.LEAD_CAPTURED, key, created, fields,
-                    lead_id=lead_id, account_id=account_id,
-                )
-            ]  # fmt: skip
+            captured = event(
+                self._ctx, EventType.LEAD_CAPTURED, key, created, fields,
+                lead_id=lead_id, account_id=account_id,
+            )  # fmt: skip
+            self._pending[lead_id] = fields  # only once the row is good
+            return [captured]
         changed = changes(known, fields)
         merged = {**known, **changed}
         if "attributes" in changed:
             merged["attributes"] = {**(known.get("attributes") or {}), **changed["attributes"]}
-        self._pending[lead_id] = merged
         if not changed:
             return []
-        payload = {"changes": changed}
-        return [
-            event(
-                self._ctx, EventType.LEAD_UPDATED, key, at, payload,
-                lead_id=lead_id, account_id=account_id,
-            )
-        ]  # fmt: skip
+        updated = event(
+            self._ctx, EventType.LEAD_UPDATED, key, at, {"changes": changed},
+            lead_id=lead_id, account_id=account_id,
+        )  # fmt: skip
+        self._pending[lead_id] = merged
+        return [updated]

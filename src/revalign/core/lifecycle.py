@@ -6,7 +6,9 @@
            rejected ──► mql  (on new behaviour after the rejection)
 
 `validate(state, event, contract)` checks one fact against the state *before* it and raises
-`IllegalTransition` (or `NotFound`) with a message that says what to do instead.
+`IllegalTransition` (or `NotFound`) with a message that says what to do instead. Date order
+is part of it, so replay honours it too: an opportunity closes no earlier than it was
+created; a decision date and a re-engage date are not in the past when recorded.
 """
 
 from __future__ import annotations
@@ -141,6 +143,8 @@ def _check_lead_fact(event: Event, lead: LeadState, contract: Contract) -> None:
         q.check_disqualify(lead, str(p.get("reason")), contract, event.occurred_at)
     elif kind is EventType.RECYCLED:
         q.check_reason(str(p.get("reason")), contract.qualification.recycle_reasons, "recycle")
+        q.check_not_past("re-engage date", p.get("reengage_on"), event.occurred_at,
+                         f"lead {lead.lead_id}")  # fmt: skip
 
 
 def _check_rep(rep_id: str, contract: Contract) -> None:
@@ -157,6 +161,8 @@ def _check_opportunity_created(
         raise IllegalTransition("opportunity.created needs an opportunity_id")
     if opp is not None:
         raise IllegalTransition(f"opportunity {event.opportunity_id} already exists")
+    q.check_not_past("decision date", event.payload.get("decision_date"), event.occurred_at,
+                     f"opportunity {event.opportunity_id}")  # fmt: skip
     if event.lead_id is None:
         return  # an account opportunity imported from a CRM: no lead funnel to check
     if lead is None:
@@ -174,6 +180,8 @@ def _check_opportunity_open(event: Event, opp: OpportunityState | None, contract
     if opp.closed_at is not None:
         state = "won" if opp.won else "lost"
         raise IllegalTransition(f"opportunity {opp.opportunity_id} is already closed ({state})")
+    if event.type is not EventType.OPPORTUNITY_STAGE_CHANGED:
+        q.check_closed_after_created(opp.opportunity_id, opp.created_at, event.occurred_at)
     if event.type is EventType.OPPORTUNITY_LOST:
         q.check_reason(
             str(event.payload.get("reason")), contract.qualification.lost_reasons, "lost"

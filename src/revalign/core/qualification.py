@@ -1,4 +1,5 @@
-"""Qualification rules from the contract: reason codes, BANT/MEDDIC fields, touch cadence.
+"""Qualification rules from the contract: reason codes, BANT/MEDDIC fields, touch cadence,
+and the date ordering of facts (closed after created; decision and re-engage dates ahead).
 
 Each check raises `IllegalTransition` with a message that says what is missing and how to
 proceed; the stage graph itself lives in `lifecycle.py`.
@@ -122,4 +123,25 @@ def check_opportunity_fields(lead_id: str, payload: Mapping[str, Any]) -> None:
     if missing:
         raise IllegalTransition(
             f"lead {lead_id}: an opportunity needs a defined {', '.join(missing)}"
+        )
+
+
+def check_not_past(what: str, value: Any, at: datetime, subject: str) -> None:
+    """A date that names the future (decision, re-engage) may not lie before the moment the
+    fact is recorded (its occurred_at, in UTC)."""
+    from revalign.core.evolve import as_date  # evolve imports lifecycle, which imports us
+
+    day = as_date(value)  # a date, or its ISO text as stored in the ledger
+    if day is not None and day < at.date():
+        raise IllegalTransition(
+            f"{subject}: the {what} {day.isoformat()} is in the past at the moment recorded "
+            f"({at.date().isoformat()}); give a date on or after it"
+        )
+
+
+def check_closed_after_created(opportunity_id: str, created: datetime, closed: datetime) -> None:
+    if closed < created:
+        raise IllegalTransition(
+            f"opportunity {opportunity_id} cannot close at {closed.isoformat()}, before it was "
+            f"created at {created.isoformat()}"
         )

@@ -1,16 +1,26 @@
-"""Ingest a public dataset into the ledger through the engine, in batches, idempotently."""
+"""Ingest a public dataset into the ledger through the engine, in batches, idempotently.
+
+The batches go through the shared inbound loop (`connectors/inbound.py`), so the facts the
+funnel refuses are reported like a file's: in the report, its JSON and the rejects file.
+"""
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from revalign.connectors.base import DEFAULT_FUTURE_TOLERANCE, future_refusal
 from revalign.connectors.datasets import maven, olist, xeducation
 from revalign.connectors.datasets.common import Rejected
+from revalign.connectors.inbound import Inbound
+from revalign.connectors.refusals import Refusal, RefusalSource
+from revalign.connectors.state_lookup import EngineLookup, HasState
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event
 from revalign.core.payloads import validate_payload
@@ -36,6 +46,8 @@ class DatasetReport:
     derived: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     rejected: list[dict[str, str]] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)  # facts the funnel refused
+    rejects_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +60,9 @@ class DatasetReport:
             "by_type": self.by_type,
             "rejected": len(self.rejected),
             "rejected_records": self.rejected[:20],
+            "refused": len(self.refusals),
+            "refusals": [r.to_dict() for r in self.refusals],
+            "rejects_file": self.rejects_file,
         }
 
 
@@ -61,9 +76,15 @@ def adapter(name: str) -> ModuleType:
 
 
 def dataset_events(
-    name: str, path: Path, contract: VersionedContract
+    name: str,
+    path: Path,
+    contract: VersionedContract,
+    *,
+    now: datetime | None = None,
+    future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE,
 ) -> tuple[list[Event], list[Rejected]]:
-    """Translate the dataset at `path` into validated events plus the records refused."""
+    """Translate the dataset at `path` into validated events plus the records rejected
+    (a bad payload, or a fact later than `now` + `future_tolerance`)."""
     module = adapter(name)
     data = module.read(path)
     good: list[Event] = []
@@ -76,6 +97,10 @@ def dataset_events(
             validate_payload(item.type, item.payload)
         except InputError as exc:
             bad.append(Rejected(item.source_id, str(exc)))
+            continue
+        too_late = future_refusal(item.occurred_at, now, future_tolerance)
+        if too_late is not None:
+            bad.append(Rejected(item.source_id, f"{item.type.value} at {too_late}"))
             continue
         good.append(item)
     return good, bad
@@ -93,19 +118,53 @@ def ingest_dataset(
     contract: VersionedContract,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    refusals: RefusalSource | None = None,
+    rejects_path: Path | None = None,
+    now: datetime | None = None,
 ) -> DatasetReport:
-    """Translate, then submit in batches; `on_progress(done, total)` after each batch."""
-    events, rejected = dataset_events(name, path, contract)
+    """Translate, then submit in batches; `on_progress(done, total)` after each batch.
+
+    `refusals` (default: the engine's state, when `engine` has one) tells which facts the
+    funnel refused; `rejects_path` (optional) gets every refused or rejected record.
+    """
+    at = now if now is not None else datetime.now(UTC)
+    events, rejected = dataset_events(name, path, contract, now=at)
     report = DatasetReport(dataset=name, source=adapter(name).SOURCE, events=len(events))
     report.by_type = dict(Counter(e.type.value for e in events))
     report.rejected = [{"record": r.record, "reason": r.reason} for r in rejected]
-    done = 0
-    for batch in batches(events):
-        result = engine.submit(list(batch))
-        report.new += int(result.new)
-        report.duplicates += int(result.duplicates)
-        report.derived += int(result.derived)
-        done += len(batch)
+    if refusals is None and isinstance(engine, HasState):
+        refusals = EngineLookup(engine)
+    progress = {"done": 0}
+
+    def flushed() -> None:
         if on_progress:
-            on_progress(done, len(events))
+            on_progress(progress["done"], len(events))
+
+    inbound: Inbound[str] = Inbound(
+        engine, refusals=refusals, batch_size=BATCH_SIZE, on_flush=flushed
+    )
+    for batch in batches(events):
+        for e in batch:
+            inbound.add(e.source_id, None, [e])
+        progress["done"] += len(batch)
+        inbound.flush()
+    report.new, report.duplicates, report.derived = (
+        inbound.new, inbound.duplicates, inbound.derived
+    )  # fmt: skip
+    report.refusals = inbound.refusals
+    if rejects_path is not None and (report.rejected or report.refusals):
+        write_rejects(rejects_path, report)
+        report.rejects_file = str(rejects_path)
     return report
+
+
+def write_rejects(path: Path, report: DatasetReport) -> None:
+    """record, type, reason: the records the adapter refused, then the funnel's refusals."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["record", "type", "reason"])
+        for bad in report.rejected:
+            out.writerow([bad["record"], "", bad["reason"]])
+        for r in report.refusals:
+            out.writerow([r.source_id, r.type, f"refused by the funnel: {r.reason}"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -33,13 +34,17 @@ intan,marketing,11,2026-11-16T05:00:00Z,
 """
 
 
+_NOW = datetime(2027, 1, 10, tzinfo=UTC)
+
+
 def _ingest(
     tmp_path: Path, name: str, text: str, contract: VersionedContract, rejected: int
 ) -> FakeEngine:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     engine = FakeEngine()
-    report = ingest_file(path, name.split(".")[0], engine, contract, lookup=engine)
+    # a fixed import moment: rows dated after it (plus the tolerance) would be refused
+    report = ingest_file(path, name.split(".")[0], engine, contract, lookup=engine, now=_NOW)
     assert report.rejected == rejected and report.rejects_file is not None
     return engine
 
@@ -68,8 +73,6 @@ def test_survey_rows_and_nps(tmp_path: Path, contract: VersionedContract) -> Non
     assert rows["2026Q4"]["cross_team_nps"] == 50.0
     assert rows["2026Q3"]["marketing_of_sales"] == -100.0
     assert rows["2026Q3"]["sales_of_marketing"] is None
-    from datetime import UTC, datetime
-
     assert cross_team_nps(frames, datetime(2026, 12, 1, tzinfo=UTC))[:2] == (50.0, "2026Q4")
     assert cross_team_nps(frames, datetime(2027, 2, 1, tzinfo=UTC))[:2] == (50.0, "2026Q4")
     value, _, why = cross_team_nps(frames, datetime(2027, 5, 1, tzinfo=UTC))

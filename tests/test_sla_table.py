@@ -101,8 +101,11 @@ def _mql_to_sql_quality() -> Funnel:
     return f
 
 
+_MANAGERS_FORECAST = {"slas": {"forecast": {"owners": "managers"}}}  # default: every rep owes
+
+
 def _forecast_submission() -> Funnel:
-    f = Funnel(default_contract())
+    f = Funnel(contract_with(**_MANAGERS_FORECAST))
     f.capture("L1")
     forecast = {"period": "2026Q4", "amount": "900000", "currency": "USD", "by": "maya",
                 "category": "commit", "submitted_at": MONDAY.isoformat()}  # fmt: skip
@@ -239,7 +242,7 @@ def test_quality_is_judged_per_campaign_and_channel_with_enough_mqls() -> None:
 
 
 def test_a_forecast_in_the_teams_name_counts_for_its_manager() -> None:
-    f = Funnel(default_contract())
+    f = Funnel(contract_with(**_MANAGERS_FORECAST))
     f.capture("L1")
     forecast = {"period": "2026Q4", "amount": "900000", "currency": "USD", "by": "sdr-apac"}
     f.fact(T.FORECAST_SUBMITTED, None, MONDAY, forecast)

@@ -231,7 +231,7 @@ class ForecastDue(_Model):
 
     day: Weekday = "fri"
     at: time = time(17, 0)
-    owners: Literal["managers", "reps", "none"] = "managers"  # of the sales teams
+    owners: Literal["managers", "reps", "none"] = "reps"  # of the sales teams
 
 
 class Slas(_Model):

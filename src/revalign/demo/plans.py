@@ -104,6 +104,9 @@ def _bases(state: FunnelState, reps: list[str]) -> dict[tuple[str, str], float]:
     return base
 
 
+_SUBMIT_AFTER = timedelta(hours=16)
+
+
 def write_forecasts(folder: Path, seed: int, state: FunnelState, contract: Contract) -> Path:
     """forecasts.csv: weekly commits and best cases per rep (see the module docstring)."""
     reps = sorted(r.id for t in contract.teams if t.side == "sales" for r in t.reps
@@ -122,7 +125,9 @@ def write_forecasts(folder: Path, seed: int, state: FunnelState, contract: Contr
                     "period": quarter, "by": rep, "commit": f"{commit}.00",
                     "best_case": f"{round(commit * 1.35 / 500) * 500}.00",
                     "currency": contract.currency,
-                    "submitted_at": monday.isoformat().replace("+00:00", "Z"),
+                    # 16:00 UTC is Monday in every rep's zone (Jakarta to Los Angeles), so
+                    # each forecast lands in its own ISO week for the forecast_submission clock
+                    "submitted_at": (monday + _SUBMIT_AFTER).isoformat().replace("+00:00", "Z"),
                 })  # fmt: skip
         return files.paths["forecasts"]
 

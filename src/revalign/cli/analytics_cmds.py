@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import typer
@@ -23,19 +22,14 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    moment_or_now,
     open_existing_ledger,
-    parse_at,
     print_json,
     resolve_contract,
 )
 from revalign.cli.tables import ColumnsOption, pick_columns, print_fitted
 from revalign.errors import InputError
 from revalign.extras import require_spark
-
-
-def _as_of(text: str | None) -> datetime:
-    return parse_at(text, "--as-of") or datetime.now(UTC)
-
 
 _DIMS: dict[str, Dimension] = {d: d for d in DIMENSIONS}
 
@@ -64,7 +58,7 @@ def metrics_command(
         raise InputError(f"--by {by!r}: choose one of {', '.join(DIMENSIONS)}")
     if engine not in ("duckdb", "postgres", "spark"):
         raise InputError(f"--engine {engine!r}: choose duckdb, postgres or spark")
-    when = _as_of(as_of)
+    when = moment_or_now(as_of, "--as-of")
     if engine == "spark":
         require_spark()
     ledger = open_existing_ledger(db)

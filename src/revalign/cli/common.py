@@ -103,6 +103,11 @@ def parse_at(text: str | None, option: str = "--at") -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def moment_or_now(text: str | None, option: str = "--at") -> datetime:
+    """`parse_at`, or the wall clock when the option is not given."""
+    return parse_at(text, option) or datetime.now(UTC)
+
+
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, no colour, Decimals and dates as strings."""
     typer.echo(json.dumps(data, indent=2, sort_keys=False, default=str))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    moment_or_now,
     print_json,
     resolve_contract,
 )
@@ -28,16 +28,6 @@ QuarterOption = Annotated[str, typer.Option("--quarter", help="Period: 2027Q1 (o
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="ISO moment to look from (default now).")
 ]
-
-
-def _moment(text: str | None, flag: str) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"{flag} {text!r} is not an ISO date or datetime") from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _period(text: str) -> str:
@@ -83,7 +73,7 @@ def submit(
     from revalign.cli.common import open_verb_engine
     from revalign.core.events import EventType
 
-    period, when = _period(quarter), _moment(at, "--at")
+    period, when = _period(quarter), moment_or_now(at, "--at")
     if commit < 0 or (best_case is not None and best_case < 0):
         raise InputError("--commit and --best-case must be amounts >= 0")
     versioned = resolve_contract(contract)
@@ -138,7 +128,9 @@ def show(
     from revalign.analytics.forecast_report import quarter_view
 
     currency = resolve_contract(contract).contract.currency
-    view = quarter_view(_frames(db), _period(quarter), _moment(as_of, "--as-of"), currency, rep)
+    view = quarter_view(
+        _frames(db), _period(quarter), moment_or_now(as_of, "--as-of"), currency, rep
+    )
     if json_out:
         print_json(view)
         return
@@ -171,7 +163,7 @@ def accuracy(
     if by not in (None, "rep"):
         raise InputError(f"--by {by!r}: only rep")
     currency = resolve_contract(contract).contract.currency
-    view = accuracy_view(_frames(db), _moment(as_of, "--as-of"), currency, by == "rep")
+    view = accuracy_view(_frames(db), moment_or_now(as_of, "--as-of"), currency, by == "rep")
     if json_out:
         print_json(view)
         return

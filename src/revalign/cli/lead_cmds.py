@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    moment_or_now,
     open_existing_engine,
     open_verb_engine,
     parse_at,
@@ -82,17 +83,12 @@ def _out(view: dict[str, Any], json_out: bool) -> None:
     console.print(table)
 
 
-def _now_or(text: str | None) -> datetime:
-    """The --at moment, or now when not given (read commands look at a moment)."""
-    return parse_at(text) or datetime.now(UTC)
-
-
 @lead_app.command("show")
 def show(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
          contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Show a lead: stage, owner, score at --at, SLA clocks, cadence and history."""
     with _engine(db, contract, read=True) as engine:
-        _out(services.lead_show(engine, lead_id, _now_or(at)), json_out)
+        _out(services.lead_show(engine, lead_id, moment_or_now(at)), json_out)
 
 
 @lead_app.command("accept")
@@ -214,7 +210,7 @@ def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
             from revalign.errors import NotFound
 
             raise NotFound(f"no lead {lead_id!r}")
-        expl = explain_lead(lead, engine.contract, _now_or(at))
+        expl = explain_lead(lead, engine.contract, moment_or_now(at))
     if json_out:
         print_json(explanation_to_json(expl))
     else:

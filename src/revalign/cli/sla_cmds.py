@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +17,7 @@ from revalign.cli.common import (
     DbOption,
     JsonOption,
     console,
+    moment_or_now,
     print_json,
     resolve_contract,
 )
@@ -34,16 +34,6 @@ OpenOption = Annotated[bool, typer.Option("--open", help="Only those still open.
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="ISO moment that counts as now (default now).")
 ]
-
-
-def _now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"--as-of {text!r} is not an ISO date or datetime") from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _facts(db: str | None, contract: Any) -> SlaFacts:
@@ -99,7 +89,7 @@ def report_command(
     csv_out: CsvOption = False,
 ) -> None:
     """Weekly SLA compliance per side, SLA, team and person, with a four-week trend."""
-    data = weekly_report(_facts(db, contract), week or week_of(_now(as_of)))
+    data = weekly_report(_facts(db, contract), week or week_of(moment_or_now(as_of, "--as-of")))
     if json_out:
         print_json(data)
         return
@@ -156,7 +146,7 @@ def escalations_command(
     csv_out: CsvOption = False,
 ) -> None:
     """Escalations of the ladder (raised in a week, or whose window is still open)."""
-    rows = escalation_list(_facts(db, contract), week, open_only, _now(as_of))
+    rows = escalation_list(_facts(db, contract), week, open_only, moment_or_now(as_of, "--as-of"))
     if json_out:
         print_json(rows)
     elif csv_out:
@@ -191,10 +181,12 @@ def notice_command(
     terms = resolve_contract(contract)
     if all(t.id != team for t in terms.contract.teams):
         raise InputError(f"--team {team!r} is not a team of the contract")
-    engine = open_verb_engine(db, terms, _now(as_of))
+    engine = open_verb_engine(db, terms, moment_or_now(as_of, "--as-of"))
     try:
         given = {k: v for k, v in payload.items() if v is not None}
-        event = services.submit_fact(engine, EventType.CAPACITY_NOTICE, given, at=_now(as_of))
+        event = services.submit_fact(
+            engine, EventType.CAPACITY_NOTICE, given, at=moment_or_now(as_of, "--as-of")
+        )
         clocks = [c for c in engine.state.clocks.values() if c.clock_id.endswith(event.id[:13])]
     finally:
         engine.close()

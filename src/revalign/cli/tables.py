@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -38,13 +38,9 @@ EMPTY = "—"
 
 def parse_since(text: str | None, option: str) -> datetime | None:
     """A `--since`-style option: an ISO date or datetime, UTC when no zone is given."""
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option} {text!r} is not an ISO date or datetime") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    from revalign.cli.common import parse_at
+
+    return parse_at(text, option)
 
 
 def pick_columns(chosen: str | None, available: Sequence[str], default: Sequence[str]) -> list[str]:

@@ -48,8 +48,12 @@ class Context:
     def create(
         cls, source: str, contract: VersionedContract, lookup: StateLookup | None = None
     ) -> Context:
-        domains = contract.contract.scoring.negative.free_mail_domains
-        return cls(source, contract, lookup or NoState(), frozenset(d.lower() for d in domains))
+        from revalign.core.free_mail import FREE_MAIL
+
+        c = contract.contract
+        domains = [*c.scoring.negative.free_mail_domains, *c.routing.matching.free_mail_domains]
+        free = FREE_MAIL | {d.lower() for d in domains}
+        return cls(source, contract, lookup or NoState(), free)
 
     def account_for_domain(self, domain: str | None) -> str | None:
         """The account of a company domain; free-mail domains (gmail.com…) are no account."""

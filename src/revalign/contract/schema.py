@@ -259,7 +259,7 @@ class Matching(_Model):
     """Lead-to-account matching: domain first, then fuzzy company name (0-100 score)."""
 
     enabled: bool = True
-    name_threshold: float = Field(default=90, ge=0, le=100)
+    name_threshold: float = Field(default=88, ge=0, le=100)
     review_margin: float = Field(default=8, ge=0, le=100)  # below threshold: review queue
     free_mail_domains: list[str] = Field(default_factory=list)  # added to the shipped list
 

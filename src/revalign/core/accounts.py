@@ -69,7 +69,9 @@ def _blocks(normal: str) -> list[str]:
     return keys
 
 
-def index_account(state: FunnelState, account_id: str, name: str | None, domain: str | None) -> None:
+def index_account(
+    state: FunnelState, account_id: str, name: str | None, domain: str | None
+) -> None:
     """Add or enrich one account in the state's index (called by the fold)."""
     known = state.accounts.get(account_id)
     domain = domain.lower().removeprefix("www.") if domain else None
@@ -164,7 +166,9 @@ def match_account(state: FunnelState, lead: LeadState, contract: Contract) -> Ac
         rule = "named_name" if named else "name"
         return AccountMatch(account_id, name, score, rule, detail, named, near)
     best = f"best {scored[0][1]:.0f} < {m.name_threshold:g}" if scored else "no similar name"
-    return AccountMatch(None, None, scored[0][1] if scored else 0.0, "none", f"{why}; {best}", near=near)
+    return AccountMatch(
+        None, None, scored[0][1] if scored else 0.0, "none", f"{why}; {best}", near=near
+    )
 
 
 def account_owner(state: FunnelState, match: AccountMatch) -> tuple[str | None, str]:
@@ -173,7 +177,9 @@ def account_owner(state: FunnelState, match: AccountMatch) -> tuple[str | None, 
         return None, "no account"
     ids = {match.account_id}
     if match.named is not None:
-        ids |= {state.account_by_domain[d] for d in match.named.domains if d in state.account_by_domain}
+        ids |= {
+            state.account_by_domain[d] for d in match.named.domains if d in state.account_by_domain
+        }
     for account_id in sorted(ids):
         account = state.accounts.get(account_id)
         for opp_id in reversed(account.open_opps if account else ()):

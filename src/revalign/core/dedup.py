@@ -34,11 +34,17 @@ def duplicate_of(
 def dedup(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
     """The `lead.merged` a new capture causes (none when auto dedup is off)."""
     lead = state.leads.get(event.lead_id or "")
-    if lead is None or not contract.contract.routing.dedup.auto or lead.created_at != event.occurred_at:
+    if (
+        lead is None
+        or not contract.contract.routing.dedup.auto
+        or lead.created_at != event.occurred_at
+    ):
         return []
     found = duplicate_of(state, lead, contract)
     if found is None:
         return []
     into, reason = found
     payload = {"into": into, "reason": reason}
-    return [derived(event, EventType.LEAD_MERGED, payload=payload, contract_version=contract.version)]
+    return [
+        derived(event, EventType.LEAD_MERGED, payload=payload, contract_version=contract.version)
+    ]

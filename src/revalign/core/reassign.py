@@ -53,7 +53,9 @@ def reassign(state: FunnelState, breach: Event, contract: VersionedContract) -> 
         }  # fmt: skip
     if payload["owner"] == lead.owner:
         return []
-    out = [derived(breach, EventType.LEAD_ASSIGNED, payload=payload, contract_version=contract.version)]
+    out = [
+        derived(breach, EventType.LEAD_ASSIGNED, payload=payload, contract_version=contract.version)
+    ]
     if lead.stage is Stage.SAL and _family(name) == "first_contact":
         owner = str(payload["owner"])
         hours = (

@@ -255,12 +255,16 @@ def _pick(
         local = [tr for tr in free if country in {t.casefold() for t in tr[1].territories}]
         if local:
             team, rep = min(local, key=lambda tr: load.get(tr[1].id, 0))
-            return team, rep, (
-                f"territory {lead.country.upper()}: {rep.id}, least loaded of {len(local)}"
+            return (
+                team,
+                rep,
+                (f"territory {lead.country.upper()}: {rep.id}, least loaded of {len(local)}"),
             )
         team, rep = min(free, key=lambda tr: load.get(tr[1].id, 0))
-        return team, rep, (
-            f"no available rep covers {lead.country.upper()}: {rep.id} is least loaded"
+        return (
+            team,
+            rep,
+            (f"no available rep covers {lead.country.upper()}: {rep.id} is least loaded"),
         )
     team, rep = min(free, key=lambda tr: load.get(tr[1].id, 0))
     return team, rep, f"least loaded: {rep.id} has {load.get(rep.id, 0)} open leads"

@@ -23,7 +23,7 @@ _FILL = ("first_name", "last_name", "title", "company", "domain", "employees", "
 
 
 def person_key(account_id: str | None, lead: LeadState) -> str | None:
-    """"<account>|<first last>" for same-name duplicates; None without both parts."""
+    """ "<account>|<first last>" for same-name duplicates; None without both parts."""
     if not account_id or not lead.first_name or not lead.last_name:
         return None
     return f"{account_id}|{lead.first_name.strip()} {lead.last_name.strip()}".casefold()

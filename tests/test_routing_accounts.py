@@ -66,7 +66,9 @@ def known(f: Funnel) -> None:
 
 
 def lead(**fields: Any) -> LeadState:
-    return LeadState(lead_id="N", email=fields.pop("email", "n@gmail.com"), created_at=MONDAY, **fields)
+    return LeadState(
+        lead_id="N", email=fields.pop("email", "n@gmail.com"), created_at=MONDAY, **fields
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,7 +81,11 @@ def lead(**fields: Any) -> LeadState:
         ({"email": "budi@yahoo.co.id", "company": "Bank Mandiri Tbk"}, "A-mandiri", "name"),
         ({"email": "budi@gmail.com"}, None, "free_mail"),
         ({"email": "budi@gmail.com", "company": "Bank Central Asia"}, None, "none"),
-        ({"email": "x@co.id", "company": "Unknown Co"}, None, "none"),  # a bare suffix is no account
+        (
+            {"email": "x@co.id", "company": "Unknown Co"},
+            None,
+            "none",
+        ),  # a bare suffix is no account
     ],
 )
 def test_match_table(
@@ -111,7 +117,9 @@ NAMED = {
 def test_named_account_owner_wins_then_pod(contract: VersionedContract) -> None:
     c = contract_with(routing=NAMED)
     f = Funnel(c)
-    placed = capture(f, "L1", "A-gojek", email="dewi@gojek.com", domain="gojek.com", company="Gojek")
+    placed = capture(
+        f, "L1", "A-gojek", email="dewi@gojek.com", domain="gojek.com", company="Gojek"
+    )
     a = of_type(placed, T.LEAD_ASSIGNED)[0].payload
     assert (a["owner"], a["rule"], a["account"]["account_id"]) == ("wei", "account_owner", "gojek")
     placed = capture(f, "L2", None, email="andi@gmail.com", company="Gojek Indonesia Tbk")

@@ -22,7 +22,9 @@ POOL_RULES: dict[str, Any] = {
 }
 
 
-def with_reps(weights: list[int], daily_cap: int | None = None, ooo: bool = False) -> VersionedContract:
+def with_reps(
+    weights: list[int], daily_cap: int | None = None, ooo: bool = False
+) -> VersionedContract:
     reps: list[dict[str, Any]] = [
         {"id": "boss", "name": "Boss", "role": "sales_manager", "timezone": "Asia/Jakarta"}
     ]
@@ -34,8 +36,9 @@ def with_reps(weights: list[int], daily_cap: int | None = None, ooo: bool = Fals
         reps.append(rep)
     team = {"id": "pool", "name": "Pool", "manager": "boss", "reps": reps,
             "working_hours": {"start": "09:00", "end": "17:00"}}  # fmt: skip
-    from revalign.contract.loader import default_contract_text
     import yaml
+
+    from revalign.contract.loader import default_contract_text
 
     data = yaml.safe_load(default_contract_text())
     data["teams"].append(team)
@@ -115,7 +118,10 @@ def test_region_state_product_campaign_conditions(contract: VersionedContract) -
                                "regions": {"sea": ["ID", "SG"]}})  # fmt: skip
     f = Funnel(c)
     hit = {"campaign": "q4", "attributes": {"state": "jawa barat", "product_interest": "CRM"}}
-    assert of_type(f.capture("L1", **{**FIT_LEAD, **hit}), T.LEAD_ASSIGNED)[0].payload["owner"] == "putri"
+    assert (
+        of_type(f.capture("L1", **{**FIT_LEAD, **hit}), T.LEAD_ASSIGNED)[0].payload["owner"]
+        == "putri"
+    )
     miss = {**FIT_LEAD, **hit, "email": "z@z.co.id", "campaign": "q3"}
     a = of_type(f.capture("L2", **miss), T.LEAD_ASSIGNED)[0].payload
     assert a["rule"] == "fallback" and "campaign q3 not in q4" in a["trace"]["rules"][0]["why"]
@@ -124,21 +130,44 @@ def test_region_state_product_campaign_conditions(contract: VersionedContract) -
 @pytest.mark.parametrize(
     ("rules", "message"),
     [
-        ([{"name": "a", "when": {"employees_min": 500, "employees_max": 50}, "team": "sdr-apac"}],
-         "can never match: employees_min 500 > employees_max 50"),
+        (
+            [
+                {
+                    "name": "a",
+                    "when": {"employees_min": 500, "employees_max": 50},
+                    "team": "sdr-apac",
+                }
+            ],
+            "can never match: employees_min 500 > employees_max 50",
+        ),
         ([{"name": "a", "when": {"country_in": []}, "team": "sdr-apac"}], "can never match"),
-        ([{"name": "a", "when": {"country_in": ["ID", "SG"]}, "team": "sdr-apac"},
-          {"name": "b", "when": {"country_in": ["ID"], "employees_min": 10}, "team": "sdr-emea"}],
-         "'b' is shadowed by rules[0] 'a'"),
-        ([{"name": "a", "when": {}, "team": "sdr-apac"},
-          {"name": "b", "when": {"high_intent": True}, "team": "sdr-emea"}], "shadowed"),
+        (
+            [
+                {"name": "a", "when": {"country_in": ["ID", "SG"]}, "team": "sdr-apac"},
+                {
+                    "name": "b",
+                    "when": {"country_in": ["ID"], "employees_min": 10},
+                    "team": "sdr-emea",
+                },
+            ],
+            "'b' is shadowed by rules[0] 'a'",
+        ),
+        (
+            [
+                {"name": "a", "when": {}, "team": "sdr-apac"},
+                {"name": "b", "when": {"high_intent": True}, "team": "sdr-emea"},
+            ],
+            "shadowed",
+        ),
         ([{"name": "a", "when": {}, "pool": "nope"}], "unknown pool 'nope'"),
         ([{"name": "a", "when": {}, "rep": "nobody"}], "unknown rep 'nobody'"),
         ([{"name": "a", "when": {}, "team": "sdr-apac", "rep": "wei"}], "exactly one of"),
     ],
 )
 def test_contract_catches_bad_rules(rules: list[dict[str, Any]], message: str) -> None:
-    with pytest.raises((UserError, ValueError), match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        (UserError, ValueError), match=message.replace("[", r"\[").replace("]", r"\]")
+    ):
         contract_with(routing={"rules": rules, "fallback_team": "sdr-amer"})
 
 

@@ -270,13 +270,14 @@ class Dedup(_Model):
     auto: bool = True
 
 
+ReassignOn = Literal["first_contact", "sal_review"]
+
+
 class Reassign(_Model):
     """Rotate a lead to the next eligible rep when its owner misses one of `on`."""
 
     enabled: bool = False
-    on: list[Literal["first_contact", "sal_review"]] = Field(
-        default_factory=lambda: ["first_contact"]
-    )
+    on: list[ReassignOn] = Field(default_factory=lambda: list[ReassignOn](["first_contact"]))
     max_hops: int = Field(default=2, ge=0)  # then the team manager
 
 

@@ -22,9 +22,51 @@ from revalign.core.state import AccountState, FunnelState, LeadState
 
 # Legal forms and filler words that say nothing about which company it is.
 LEGAL_FORMS = frozenset(
-    "pt tbk cv ud fa persero perseroan terbatas ltd limited inc incorporated corp corporation "
-    "co company llc llp lp plc gmbh ag kg ohg ug sa sas sarl srl spa bv nv pte pty sdn bhd "
-    "kk oy ab as aps asa the".split()
+    [
+        "pt",
+        "tbk",
+        "cv",
+        "ud",
+        "fa",
+        "persero",
+        "perseroan",
+        "terbatas",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "pte",
+        "pty",
+        "sdn",
+        "bhd",
+        "kk",
+        "oy",
+        "ab",
+        "as",
+        "aps",
+        "asa",
+        "the",
+    ]
 )
 
 
@@ -128,11 +170,11 @@ def match_account(state: FunnelState, lead: LeadState, contract: Contract) -> Ac
                 if parent in named.domains:
                     detail = f"domain {parent} is named account {named.id}"
                     return AccountMatch(named.id, named.name, 100.0, "named_domain", detail, named)
-            found = state.account_by_domain.get(parent)
-            if found is not None:
-                account = state.accounts[found]
+            hit = state.account_by_domain.get(parent)
+            if hit is not None:
+                account = state.accounts[hit]
                 detail = f"domain {parent}"
-                return AccountMatch(found, account.name, 100.0, "domain", detail)
+                return AccountMatch(hit, account.name, 100.0, "domain", detail)
     if not m.enabled:
         return AccountMatch(None, None, 0.0, "none", "matching disabled")
     query = normalise_name(lead.company)
@@ -160,11 +202,11 @@ def match_account(state: FunnelState, lead: LeadState, contract: Contract) -> Ac
     near = tuple(x for x in scored if x[1] < m.name_threshold)
     if scored and scored[0][1] >= m.name_threshold:
         account_id, score = scored[0]
-        named = next((n for n in contract.routing.accounts if n.id == account_id), None)
-        name = named.name if named else state.accounts[account_id].name
+        by_name = next((n for n in contract.routing.accounts if n.id == account_id), None)
+        name = by_name.name if by_name else state.accounts[account_id].name
         detail = f"{why}; company {lead.company!r} ~ {name!r} ({score:.0f} >= {m.name_threshold:g})"
-        rule = "named_name" if named else "name"
-        return AccountMatch(account_id, name, score, rule, detail, named, near)
+        rule = "named_name" if by_name else "name"
+        return AccountMatch(account_id, name, score, rule, detail, by_name, near)
     best = f"best {scored[0][1]:.0f} < {m.name_threshold:g}" if scored else "no similar name"
     return AccountMatch(
         None, None, scored[0][1] if scored else 0.0, "none", f"{why}; {best}", near=near

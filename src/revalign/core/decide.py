@@ -22,8 +22,8 @@ from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
 from revalign.core.evolve import UNDOABLE, evolve
 from revalign.core.lifecycle import check
-from revalign.core.rescore import high_intent, rescore
 from revalign.core.reassign import reassign
+from revalign.core.rescore import high_intent, rescore
 from revalign.core.routing import route
 from revalign.core.sla_catalog import SLAS
 from revalign.core.state import Breach, Clock, FunnelState, LeadState

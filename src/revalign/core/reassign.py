@@ -8,6 +8,8 @@ manager gets it. The breach itself stays on the original owner's record.
 
 from __future__ import annotations
 
+from typing import Any
+
 from revalign.contract.schema import VersionedContract
 from revalign.core import calendar_port, sla
 from revalign.core.events import Event, EventType, derived
@@ -37,7 +39,7 @@ def reassign(state: FunnelState, breach: Event, contract: VersionedContract) -> 
     if hop > rule.max_hops:
         team = c.team(lead.team) if lead.team in {t.id for t in c.teams} else None
         manager = (team.manager if team else None) or lead.owner
-        payload = {
+        payload: dict[str, Any] = {
             "owner": manager, "team": lead.team, "rule": "reassign", "method": "manual",
             "reason": f"{why}; {rule.max_hops} reassignments used: to manager {manager}",
             "hop": hop, "previous_owner": lead.owner,

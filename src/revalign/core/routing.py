@@ -206,9 +206,10 @@ def _skip(
         today = state.daily_assigned.get(f"{rep.id}|{day.isoformat()}", 0)
         if today >= rep.daily_cap:
             return f"daily cap {rep.daily_cap} reached"
-    if contract.routing.outside_hours == "skip":
-        if not calendar.calendar_for_rep(contract, rep.id).is_open(at):
-            return "outside working hours"
+    if contract.routing.outside_hours == "skip" and not calendar.calendar_for_rep(
+        contract, rep.id
+    ).is_open(at):
+        return "outside working hours"
     return None
 
 

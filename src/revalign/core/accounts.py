@@ -140,6 +140,20 @@ def index_account(
                 bucket.append(account_id)
 
 
+BLOCK_BUDGET = 5000  # candidate names scored per lead at most (beyond the rarest block)
+
+
+def _candidates(state: FunnelState, query: str) -> list[str]:
+    """Accounts sharing the query's rarest blocks: common words ("bank") add little."""
+    buckets = sorted((state.account_blocks.get(k, []) for k in _blocks(query)), key=len)
+    out: list[str] = []
+    for bucket in buckets:
+        if out and len(out) + len(bucket) > BLOCK_BUDGET:
+            break
+        out.extend(bucket[:BLOCK_BUDGET])  # a name made only of common words: a sample
+    return out
+
+
 def host_of(lead: LeadState) -> str | None:
     """The lead's company host: its `domain`, its website, else its e-mail's domain."""
     website = lead.attributes.get("website")
@@ -187,11 +201,7 @@ def match_account(state: FunnelState, lead: LeadState, contract: Contract) -> Ac
     best_named = process.extractOne(
         query, named_names, scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=low
     )
-    candidates = {
-        a: state.account_names[a]
-        for key in _blocks(query)
-        for a in state.account_blocks.get(key, ())
-    }
+    candidates = {a: state.account_names[a] for a in _candidates(state, query)}
     found = process.extract(
         query, candidates, scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=low, limit=3
     )

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 
 from revalign import routing_queries as rq
 from revalign.cli.app import app
@@ -65,6 +66,50 @@ def _trace(trace: dict[str, Any], account: dict[str, Any] | None) -> None:
     for c in trace.get("candidates", []):
         state = f"skipped: {c['skipped']}" if c["skipped"] else "eligible"
         console.print(f"    {c['rep']}: {c['load']} open, {state}")
+
+
+@route_app.command("report")
+def route_report(period: Annotated[str, typer.Option("--period", help="2027Q1, 2027-01 or 2027.")],
+                 db: DbOption = None, contract: ContractOption = None,
+                 json_out: JsonOption = False) -> None:  # fmt: skip
+    """Fairness: leads per rep against weights and capacity, speed to route, reassignments."""
+    from revalign.analytics.routing_report import routing_report
+    from revalign.core.periods import parse_period, period_bounds
+    from revalign.errors import InputError
+
+    try:
+        name = parse_period(period)
+    except ValueError as exc:
+        raise InputError(f"--period: {exc}") from None
+    bounds = period_bounds(name)
+    assert bounds is not None
+    terms = resolve_contract(contract)
+    ledger = open_existing_ledger(db)
+    try:
+        view = routing_report(ledger, terms.contract, name, *bounds)
+    finally:
+        ledger.close()
+    if json_out:
+        print_json(view)
+        return
+    table = Table(title=f"Routing {name}: {view['assignments']} assignments")
+    for col in ("rep", "team", "leads", "share", "weight share", "capacity", "reassigned away"):
+        table.add_column(col)
+    for r in view["reps"]:
+        table.add_row(r["rep"], r["team"], str(r["leads"]), _num(r["share"]),
+                      _num(r["weight_share"]), str(r["capacity"]), str(r["reassigned_away"]))  # fmt: skip
+    console.print(table)
+    s = view["speed_to_route"]
+    console.print(f"speed to route: {s['routed']} of {s['mqls']} MQLs routed; "
+                  f"p50 {_num(s['p50_minutes'])} min, p99 {_num(s['p99_minutes'])} min, "
+                  f"within {s['sla_minutes']:g} min: {_num(s['within_sla'])}"
+                  + (f" ({s['reason']})" if s["reason"] else ""))  # fmt: skip
+    r = view["reassignments"]
+    console.print(f"reassignments: {r['total']} {r['by_cause'] or ''}")
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
 
 
 @account_app.command("match")

@@ -21,14 +21,19 @@ from revalign.core.state import FunnelState, LeadState
 
 AT = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 COUNTRIES = ["ID", "SG", "MY", "TH", "PH", "VN", "AU", "US", "GB", "DE"]
-WORDS = ["maju", "jaya", "sinar", "abadi", "nusantara", "cloud", "data", "logistik", "bank",
-         "karya", "mitra", "global", "digital", "sejahtera", "teknologi", "niaga", "prima"]  # fmt: skip
+WORDS = (
+    "maju jaya sinar abadi nusantara cloud data logistik bank karya mitra global digital "
+    "sejahtera teknologi niaga prima"
+).split()
 
 
 def contract() -> Contract:
     data: dict[str, Any] = yaml.safe_load(default_contract_text())
-    reps = [{"id": f"r{i}", "name": f"R{i}", "timezone": "Asia/Jakarta", "weight": 1 + i % 3,
-             "capacity": 10_000, "territories": [COUNTRIES[i % 10]]} for i in range(100)]  # fmt: skip
+    reps = [
+        {"id": f"r{i}", "name": f"R{i}", "timezone": "Asia/Jakarta", "weight": 1 + i % 3,
+         "capacity": 10_000, "territories": [COUNTRIES[i % 10]]}
+        for i in range(100)
+    ]  # fmt: skip
     data["teams"].append({"id": "pool", "name": "Pool", "reps": reps,
                           "working_hours": {"start": "09:00", "end": "17:00"}})  # fmt: skip
     rules = [{"name": f"r{i}", "when": {"country_in": [COUNTRIES[i % 10]],

@@ -78,7 +78,7 @@ def test_merge_and_unmerge(db: str) -> None:
 
 
 def test_route_report(db: str) -> None:
-    code, out = run("route", "report", "--period", "2026-11", "--db", db, "--json")
+    _, out = run("route", "report", "--period", "2026-11", "--db", db, "--json")
     view = json.loads(out)
     assert view["speed_to_route"]["routed"] == view["speed_to_route"]["mqls"] >= 2
     assert sum(r["leads"] for r in view["reps"]) == view["assignments"]

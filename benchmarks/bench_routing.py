@@ -21,10 +21,25 @@ from revalign.core.state import FunnelState, LeadState
 
 AT = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 COUNTRIES = ["ID", "SG", "MY", "TH", "PH", "VN", "AU", "US", "GB", "DE"]
-WORDS = (
-    "maju jaya sinar abadi nusantara cloud data logistik bank karya mitra global digital "
-    "sejahtera teknologi niaga prima"
-).split()
+WORDS = [
+    "maju",
+    "jaya",
+    "sinar",
+    "abadi",
+    "nusantara",
+    "cloud",
+    "data",
+    "logistik",
+    "bank",
+    "karya",
+    "mitra",
+    "global",
+    "digital",
+    "sejahtera",
+    "teknologi",
+    "niaga",
+    "prima",
+]
 
 
 def contract() -> Contract:

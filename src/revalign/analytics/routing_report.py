@@ -94,5 +94,5 @@ def routing_report(
             "total": sum(causes.values()),
             "by_cause": dict(causes),
             "by_previous_owner": dict(missed_by),
-        },  # fmt: skip
+        },
     }

@@ -134,7 +134,9 @@ def _roster(contract: Contract, rule: RoutingRule | None) -> _Roster:
         team, rep = contract.rep(rule.rep)
         return _Roster(team.id, team, [(team, rep)])
     name = rule.pool or ""
-    members = [contract.rep(rep_id) for rep_id in contract.routing.pools.get(name, [])]
+    wanted = set(contract.routing.pools.get(name, []))
+    found = {r.id: (t, r) for t in contract.teams for r in t.reps if r.id in wanted}
+    members = [found[rep_id] for rep_id in contract.routing.pools.get(name, []) if rep_id in found]
     team = members[0][0] if members else contract.team(contract.routing.fallback_team)
     return _Roster(name, team, members)
 
@@ -190,14 +192,17 @@ def _skip(
     contract: Contract,
     exclude: Collection[str],
     check_role: bool = True,
+    days: dict[str, date] | None = None,
 ) -> str | None:
     """Why `rep` cannot take a lead now, or None."""
     if check_role and rep.role != "rep":
         return f"role {rep.role}"
     if rep.id in exclude:
         return "already held this lead"
-    day = _local_day(rep, at)
-    if any(a.start <= day <= a.end for a in rep.out_of_office):
+    day = days[rep.timezone] if days and rep.timezone in days else _local_day(rep, at)
+    if days is not None:
+        days[rep.timezone] = day
+    if rep.out_of_office and any(a.start <= day <= a.end for a in rep.out_of_office):
         return "out of office"
     load, cap = state.rep_load.get(rep.id, 0), capacity_of(state, team, rep, day)
     if load >= cap:
@@ -226,8 +231,9 @@ def _pick(
     load = state.rep_load
     candidates: list[dict[str, Any]] = []
     free: list[tuple[Team, Rep]] = []
+    days: dict[str, date] = {}  # local date per time zone, computed once per decision
     for team, rep in roster.reps:
-        skipped = _skip(state, team, rep, at, contract, exclude)
+        skipped = _skip(state, team, rep, at, contract, exclude, days=days)
         if skipped is None and method == "weighted_round_robin" and rep.weight == 0:
             skipped = "weight 0"
         candidates.append({"rep": rep.id, "load": load.get(rep.id, 0), "skipped": skipped})

@@ -73,5 +73,12 @@ def failed_condition(
 
 def describe(when: RouteWhen) -> str:
     """The rule's conditions as one line (for traces)."""
-    set_fields = when.model_dump(exclude_none=True)
-    return ", ".join(f"{k}={v}" for k, v in set_fields.items()) or "always"
+    parts = []
+    for name in _FIELDS:
+        value = getattr(when, name)
+        if value is not None:
+            parts.append(f"{name}={value}")
+    return ", ".join(parts) or "always"
+
+
+_FIELDS = tuple(RouteWhen.model_fields)

@@ -6,7 +6,8 @@ registered domains (the shell normalises them with the public-suffix list), so t
 lead's host and each parent (`mail.acme.co.id`, `acme.co.id`, `co.id`) finds the account
 without the core reading the list. Free-mail / ISP domains never match. Names are compared
 with rapidfuzz after dropping legal forms (PT, Tbk, CV, Ltd, Inc, GmbH, ...), on candidates
-that share a token or a 3-letter prefix, so 100,000 accounts cost one small scan per lead.
+that share a word, a pair of neighbouring words or a 3-letter prefix (the rarest first), so
+100,000 accounts cost one small scan per lead.
 """
 
 from __future__ import annotations
@@ -104,7 +105,10 @@ def normalise_name(name: str | None) -> str:
 
 
 def _blocks(normal: str) -> list[str]:
-    keys = [f"t:{w}" for w in normal.split() if len(w) > 1]
+    """Blocking keys: each word, each pair of neighbouring words, the 3-letter prefix."""
+    words = normal.split()
+    keys = [f"t:{w}" for w in words if len(w) > 1]
+    keys += [f"q:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     squashed = normal.replace(" ", "")
     if len(squashed) >= 3:
         keys.append(f"p:{squashed[:3]}")
@@ -140,17 +144,25 @@ def index_account(
                 bucket.append(account_id)
 
 
-BLOCK_BUDGET = 5000  # candidate names scored per lead at most (beyond the rarest block)
+BLOCK_BUDGET = 5000  # candidate names scored per lead at most
+MORE_BLOCKS = 500  # further blocks join the rarest one while the total stays under this
 
 
 def _candidates(state: FunnelState, query: str) -> list[str]:
-    """Accounts sharing the query's rarest blocks: common words ("bank") add little."""
-    buckets = sorted((state.account_blocks.get(k, []) for k in _blocks(query)), key=len)
+    """Accounts sharing the query's rarest blocks; when even the rarest is common ("bank"),
+    those sharing its two rarest blocks. Contract order of the index: deterministic."""
+    blocks = state.account_blocks
+    buckets = sorted((b for k in _blocks(query) if (b := blocks.get(k))), key=len)
+    if not buckets:
+        return []
+    if len(buckets[0]) > BLOCK_BUDGET and len(buckets) > 1:
+        second = set(buckets[1])
+        return [a for a in buckets[0] if a in second][:BLOCK_BUDGET]
     out: list[str] = []
     for bucket in buckets:
-        if out and len(out) + len(bucket) > BLOCK_BUDGET:
+        if out and len(out) + len(bucket) > MORE_BLOCKS:
             break
-        out.extend(bucket[:BLOCK_BUDGET])  # a name made only of common words: a sample
+        out.extend(bucket[:BLOCK_BUDGET])
     return out
 
 
@@ -201,11 +213,13 @@ def match_account(state: FunnelState, lead: LeadState, contract: Contract) -> Ac
     best_named = process.extractOne(
         query, named_names, scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=low
     )
-    candidates = {a: state.account_names[a] for a in _candidates(state, query)}
+    ids = _candidates(state, query)
+    names = state.account_names
     found = process.extract(
-        query, candidates, scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=low, limit=3
-    )
-    scored = [(a, float(s)) for _, s, a in found]
+        query, [names[a] for a in ids], scorer=fuzz.token_sort_ratio, processor=None,
+        score_cutoff=low, limit=3,
+    )  # fmt: skip
+    scored = [(ids[i], float(s)) for _, s, i in found]
     if best_named is not None:
         scored.insert(0, (str(best_named[2]), float(best_named[1])))
     scored.sort(key=lambda x: -x[1])

@@ -198,3 +198,26 @@ def test_no_reassignment_unless_the_contract_asks(contract: VersionedContract) -
     f = Funnel(contract)
     f.worked("L1")
     assert not of_type(f.tick(MONDAY + timedelta(days=10)), T.LEAD_ASSIGNED)
+
+
+SATURDAY = MONDAY - timedelta(days=2)  # 10:00 Jakarta, a Saturday
+
+
+@pytest.mark.parametrize(
+    ("mode", "owner", "waits"),
+    [("assign", "budi", False), ("skip", "budi", False), ("wait", "wei", True)],
+)
+def test_outside_working_hours(mode: str, owner: str, waits: bool) -> None:
+    c = contract_with(routing={"outside_hours": mode})
+    f = Funnel(c)
+    a = of_type(f.capture("L1", SATURDAY), T.LEAD_ASSIGNED)[0].payload
+    assert a["owner"] == owner
+    skipped = {c["skipped"] for c in a["trace"]["candidates"]}
+    assert skipped == ({"outside working hours"} if mode != "assign" else {None})
+    if mode == "skip":  # APAC and the Americas fallback are all off on a Saturday
+        assert "nobody available" in a["reason"] and a["trace"]["fallback"]["team"] == "sdr-amer"
+    assert ("waits_until" in a["trace"]) == waits
+    if waits:
+        # Monday 09:00 in Singapore comes before 09:00 in Jakarta
+        assert a["trace"]["waits_until"].startswith("2026-11-02T01:00")
+        assert "the lead waits" in a["reason"]

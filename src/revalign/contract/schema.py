@@ -288,7 +288,9 @@ class Routing(_Model):
     regions: dict[str, list[str]] = Field(default_factory=dict)  # region -> country codes
     accounts: list[NamedAccount] = Field(default_factory=list)
     account_owner_wins: bool = True  # an open opp's owner, else the account owner
-    outside_hours: Literal["assign", "skip"] = "assign"  # reps outside working hours
+    # a rep outside working hours: assign anyway, skip them, or (wait) prefer reps in hours
+    # and else give the lead to the rep whose next business hour comes first
+    outside_hours: Literal["assign", "skip", "wait"] = "assign"
     matching: Matching = Matching()
     dedup: Dedup = Dedup()
     reassign: Reassign = Reassign()

@@ -37,6 +37,9 @@ from revalign.core.routing_rules import describe, failed_condition
 from revalign.core.state import FunnelState, LeadState
 
 
+OUTSIDE_HOURS = "outside working hours"
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     team: str
@@ -164,6 +167,11 @@ def _place(
     if pick is not None:
         team, rep, how = pick
         return done(team, rep, method, f"{why} -> {label}; {how}", roster.key)
+    if contract.routing.outside_hours == "wait":
+        waiting = _next_open(state, roster, at, contract, exclude, trace)
+        if waiting is not None:
+            team, rep, how = waiting
+            return done(team, rep, method, f"{why} -> {label}; {how}", roster.key)
     fallback = contract.team(contract.routing.fallback_team)
     if fallback.id != roster.key:
         reps = [(fallback, r) for r in fallback.reps if r.role == "rep"]
@@ -177,7 +185,9 @@ def _place(
     present = [(t, r) for t, r in roster.reps if not _away(r, at) and r.id not in exclude]
     if present:
         team, rep = min(present, key=lambda tr: state.rep_load.get(tr[1].id, 0))
-        reason = f"{why} -> {label}: every rep at capacity; {rep.id} is least loaded"
+        full = all(str(c["skipped"]).startswith(("full", "daily cap")) for c in trace["candidates"])
+        cause = "every rep at capacity" if full else "nobody available"
+        reason = f"{why} -> {label}: {cause}; {rep.id} is least loaded"
         return done(team, rep, method, reason, roster.key)
     owner = roster.team.manager or roster.team.id
     reason = f"{why} -> {label}: no rep available; queued with {owner} to triage"
@@ -193,6 +203,7 @@ def _skip(
     exclude: Collection[str],
     check_role: bool = True,
     days: dict[str, date] | None = None,
+    hours: bool = True,
 ) -> str | None:
     """Why `rep` cannot take a lead now, or None."""
     if check_role and rep.role != "rep":
@@ -211,11 +222,36 @@ def _skip(
         today = state.daily_assigned.get(f"{rep.id}|{day.isoformat()}", 0)
         if today >= rep.daily_cap:
             return f"daily cap {rep.daily_cap} reached"
-    if contract.routing.outside_hours == "skip" and not calendar.calendar_for_rep(
-        contract, rep.id
-    ).is_open(at):
-        return "outside working hours"
+    if (
+        hours
+        and contract.routing.outside_hours != "assign"
+        and not calendar.calendar_for_rep(contract, rep.id).is_open(at)
+    ):
+        return OUTSIDE_HOURS
     return None
+
+
+def _next_open(
+    state: FunnelState,
+    roster: _Roster,
+    at: datetime,
+    contract: Contract,
+    exclude: Collection[str],
+    trace: dict[str, Any],
+) -> tuple[Team, Rep, str] | None:
+    """Nobody in working hours: the rep (free but for the hour) whose day starts first."""
+    after_hours = {c["rep"] for c in trace.get("candidates", []) if c["skipped"] == OUTSIDE_HOURS}
+    ready = [
+        (calendar.calendar_for_rep(contract, rep.id).next_open(at), i, team, rep)
+        for i, (team, rep) in enumerate(roster.reps)
+        if rep.id in after_hours
+    ]
+    if not ready:
+        return None
+    opens, _, team, rep = min(ready, key=lambda x: (x[0], state.rep_load.get(x[3].id, 0), x[1]))
+    trace["waits_until"] = opens.isoformat()
+    how = f"nobody in working hours: {rep.id} opens first ({opens:%Y-%m-%d %H:%M} UTC); the lead waits"
+    return team, rep, how
 
 
 def _pick(

@@ -13,6 +13,7 @@ that share a word, a pair of neighbouring words or a 3-letter prefix (the rarest
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -108,7 +109,7 @@ def _blocks(normal: str) -> list[str]:
     """Blocking keys: each word, each pair of neighbouring words, the 3-letter prefix."""
     words = normal.split()
     keys = [f"t:{w}" for w in words if len(w) > 1]
-    keys += [f"q:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    keys += [f"q:{a} {b}" for a, b in pairwise(words)]
     squashed = normal.replace(" ", "")
     if len(squashed) >= 3:
         keys.append(f"p:{squashed[:3]}")

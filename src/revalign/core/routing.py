@@ -36,7 +36,6 @@ from revalign.core.accounts import AccountMatch, account_owner, match_account
 from revalign.core.routing_rules import describe, failed_condition
 from revalign.core.state import FunnelState, LeadState
 
-
 OUTSIDE_HOURS = "outside working hours"
 
 
@@ -250,7 +249,8 @@ def _next_open(
         return None
     opens, _, team, rep = min(ready, key=lambda x: (x[0], state.rep_load.get(x[3].id, 0), x[1]))
     trace["waits_until"] = opens.isoformat()
-    how = f"nobody in working hours: {rep.id} opens first ({opens:%Y-%m-%d %H:%M} UTC); the lead waits"
+    when = f"{opens:%Y-%m-%d %H:%M} UTC"
+    how = f"nobody in working hours: {rep.id} opens first ({when}); the lead waits"
     return team, rep, how
 
 

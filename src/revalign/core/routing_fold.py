@@ -1,8 +1,9 @@
 """The fold's routing part: the account index, round-robin / daily counts, hops, merges.
 
 Merges are events (`lead.merged`, `lead.unmerged`), so replay and rebuild give the same
-leads: the duplicate leaves `state.leads`, its touches, signals and stage history join the
-survivor's, and both before-images are kept in `state.merges` for the undo.
+leads: the duplicate leaves `state.leads`, its touches and signals join the survivor's (whose
+stage path stays its own, so it stays a legal path), and both before-images, the duplicate's
+stage history with them, are kept in `state.merges` for the undo.
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ def merged(state: FunnelState, event: Event) -> None:
         attributes={**dup.attributes, **survivor.attributes},
         touches=tuple(sorted({*survivor.touches, *dup.touches}, key=lambda t: t.at)),
         signals=tuple(sorted({*survivor.signals, *dup.signals}, key=lambda s: s.at)),
-        history=tuple(sorted({*survivor.history, *dup.history}, key=lambda t: t.at)),
         first_contact_at=min(
             (t for t in (survivor.first_contact_at, dup.first_contact_at) if t), default=None
         ),
@@ -105,7 +105,6 @@ def unmerged(state: FunnelState, event: Event) -> None:
         own = m.survivor
         keep_t = {*own.touches} | ({*current.touches} - {*m.merged.touches})
         keep_s = {*own.signals} | ({*current.signals} - {*m.merged.signals})
-        keep_h = {*own.history} | ({*current.history} - {*m.merged.history})
         back = {
             f: None
             for f in _FILL
@@ -116,7 +115,6 @@ def unmerged(state: FunnelState, event: Event) -> None:
             **back,
             touches=tuple(t for t in current.touches if t in keep_t),
             signals=tuple(s for s in current.signals if s in keep_s),
-            history=tuple(h for h in current.history if h in keep_h),
             attributes={
                 k: v for k, v in current.attributes.items()
                 if k in own.attributes or k not in m.merged.attributes

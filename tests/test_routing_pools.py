@@ -221,3 +221,51 @@ def test_outside_working_hours(mode: str, owner: str, waits: bool) -> None:
         # Monday 09:00 in Singapore comes before 09:00 in Jakarta
         assert a["trace"]["waits_until"].startswith("2026-11-02T01:00")
         assert "the lead waits" in a["reason"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ID", "SG", "GB", "US", "ZA"]), st.integers(0, 6)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_replay_gives_the_live_assignments(leads: list[tuple[str, int]]) -> None:
+    """Running the source facts again (replay) places every lead with the same owner."""
+    c = contract_with(routing={"reassign": {"enabled": True}})
+    live = Funnel(c)
+    for i, (country, person) in enumerate(leads):  # `person` repeats: duplicates merge
+        at = MONDAY + timedelta(minutes=i)
+        live.capture(f"L{i}", at, **{**FIT_LEAD, "email": f"p{person}@a.co.id", "country": country})
+    live.tick(MONDAY + timedelta(days=5))
+    again = Funnel(c)
+    from revalign.core.run import run_events
+
+    sources = [e for e in live.log if e.source != "engine"]
+    replayed = run_events(again.state, sources, c)
+    run_events(again.state, [], c)
+    again.tick(MONDAY + timedelta(days=5))
+
+    def owners(log: list[Any]) -> list[tuple[str | None, Any]]:
+        return [(e.lead_id, e.payload["owner"]) for e in log if e.type is T.LEAD_ASSIGNED]
+
+    assert owners(replayed + again.log) == owners(live.log)
+    assert again.state.leads == live.state.leads
+
+
+def test_rule_problems_are_located_at_their_line() -> None:
+    from revalign.contract.loader import default_contract_text, parse_contract
+    from revalign.errors import ContractError
+
+    text = default_contract_text()
+    old = "    - {name: emea, when: {country_in: [GB, DE, FR, NL, IE, ES, IT]}"
+    assert old in text
+    shadowed = "    - {name: indo, when: {country_in: [ID]}, team: sdr-apac}\n"
+    broken = text.replace(old, shadowed + old)
+    with pytest.raises(ContractError) as caught:
+        parse_contract(broken, "r.yaml")
+    (issue,) = caught.value.issues
+    line = broken[: broken.index(shadowed)].count("\n") + 1
+    assert (issue.file, issue.line) == ("r.yaml", line)
+    assert "shadowed by rules[0] 'apac'" in str(issue)

@@ -78,9 +78,12 @@ class Context:
         now: datetime | None = None,
         future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE,
     ) -> Context:
-        domains = contract.contract.scoring.negative.free_mail_domains
-        free = frozenset(d.lower() for d in domains)
-        return cls(source, contract, lookup or NoState(), free, now, future_tolerance)
+        from revalign.core.free_mail import FREE_MAIL
+
+        c = contract.contract
+        domains = [*c.scoring.negative.free_mail_domains, *c.routing.matching.free_mail_domains]
+        free = FREE_MAIL | {d.lower() for d in domains}
+        return cls(source, contract, lookup or NoState(), frozenset(free), now, future_tolerance)
 
     def account_for_domain(self, domain: str | None) -> str | None:
         """The account of a company domain; free-mail domains (gmail.com…) are no account."""

@@ -8,6 +8,7 @@ from typing import Any
 from revalign.connectors import rows
 from revalign.connectors.base import Context, event, explicit_id
 from revalign.connectors.countries import country_code
+from revalign.connectors.domains import registered_domain
 from revalign.connectors.identity import domain_of, lead_id_for, row_key
 from revalign.core.events import Event, EventType
 
@@ -27,7 +28,8 @@ def lead_fields(row: rows.Row) -> dict[str, Any]:
         value = rows.text(row, name)
         if value is not None:
             fields[name] = value
-    fields["domain"] = (rows.text(row, "domain") or domain_of(address)).lower()
+    given = rows.text(row, "domain") or rows.text(row, "website") or domain_of(address)
+    fields["domain"] = registered_domain(given)  # mail.acme.co.id -> acme.co.id
     employees = rows.text(row, "employees")
     if employees is not None:
         fields["employees"] = rows.count(employees, "employees")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
+from revalign.contract.routing_checks import routing_problems
+
 if TYPE_CHECKING:
     from revalign.contract.schema import Contract
 
@@ -26,12 +28,13 @@ def reference_problems(contract: Contract) -> list[Problem]:
             message = f"manager {team.manager!r} is not one of the team's reps"
             problems.append((("teams", t, "manager"), message, False))
     for r, rule in enumerate(contract.routing.rules):
-        if rule.team not in team_ids:
+        if rule.team is not None and rule.team not in team_ids:
             message = f"routing rule {rule.name!r} names unknown team {rule.team!r}"
             problems.append((("routing", "rules", r, "team"), message, False))
     if contract.routing.fallback_team not in team_ids:
         message = f"unknown team {contract.routing.fallback_team!r}"
         problems.append((("routing", "fallback_team"), message, False))
+    problems += routing_problems(contract)
     problems += _signals(contract)
     problems += _required_fields(contract)
     return problems

@@ -192,6 +192,8 @@ class Rep(_Model):
     capacity: int = Field(default=50, ge=0)  # open owned leads
     territories: list[str] = Field(default_factory=list)
     out_of_office: list[Absence] = Field(default_factory=list)
+    weight: int = Field(default=1, ge=0)  # share in weighted round robin (0: never picked)
+    daily_cap: int | None = Field(default=None, ge=0)  # new leads per local day; None: no cap
 
 
 class Team(_Model):
@@ -206,24 +208,92 @@ class Team(_Model):
 
 
 class RouteWhen(_Model):
+    """Conditions of a routing rule; each is optional and all that are set must hold."""
+
     country_in: list[str] | None = None
+    region_in: list[str] | None = None  # routing.regions names, or the lead's `region`
+    state_in: list[str] | None = None  # the lead's state / province (attributes.state)
     industry_in: list[str] | None = None
-    employees_min: int | None = None
+    employees_min: int | None = None  # the size band, both ends included
     employees_max: int | None = None
     high_intent: bool | None = None
     source_in: list[str] | None = None
+    campaign_in: list[str] | None = None
+    product_in: list[str] | None = None  # the lead's product interest (attributes.product)
+    account_in: list[str] | None = None  # named (ABM) account ids of routing.accounts
+    named_account: bool | None = None  # matched to any named account (or to none)
+
+
+RouteMethod = Literal["round_robin", "weighted_round_robin", "least_loaded", "territory"]
 
 
 class RoutingRule(_Model):
+    """Sends matching leads to a team, a pool (routing.pools) or one named rep."""
+
     name: str
     when: RouteWhen = RouteWhen()
-    team: str
-    method: Literal["round_robin", "least_loaded", "territory"] = "least_loaded"
+    team: str | None = None
+    pool: str | None = None
+    rep: str | None = None
+    method: RouteMethod = "least_loaded"
+
+    @model_validator(mode="after")
+    def _one_target(self) -> RoutingRule:
+        given = [k for k in ("team", "pool", "rep") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a routing rule sends to exactly one of team, pool or rep")
+        return self
+
+
+class NamedAccount(_Model):
+    """An ABM target account: its domains and name, the owning rep and/or pod (a team)."""
+
+    id: str
+    name: str
+    domains: list[str] = Field(default_factory=list)
+    owner: str | None = None  # rep id
+    pod: str | None = None  # team id
+
+
+class Matching(_Model):
+    """Lead-to-account matching: domain first, then fuzzy company name (0-100 score)."""
+
+    enabled: bool = True
+    name_threshold: float = Field(default=88, ge=0, le=100)
+    review_margin: float = Field(default=8, ge=0, le=100)  # below threshold: review queue
+    free_mail_domains: list[str] = Field(default_factory=list)  # added to the shipped list
+
+
+class Dedup(_Model):
+    """Same e-mail, or same name at the same matched account: one person, one lead."""
+
+    auto: bool = True
+
+
+ReassignOn = Literal["first_contact", "sal_review"]
+
+
+class Reassign(_Model):
+    """Rotate a lead to the next eligible rep when its owner misses one of `on`."""
+
+    enabled: bool = False
+    on: list[ReassignOn] = Field(default_factory=lambda: list[ReassignOn](["first_contact"]))
+    max_hops: int = Field(default=2, ge=0)  # then the team manager
 
 
 class Routing(_Model):
     rules: list[RoutingRule]
     fallback_team: str
+    pools: dict[str, list[str]] = Field(default_factory=dict)  # pool name -> rep ids
+    regions: dict[str, list[str]] = Field(default_factory=dict)  # region -> country codes
+    accounts: list[NamedAccount] = Field(default_factory=list)
+    account_owner_wins: bool = True  # an open opp's owner, else the account owner
+    # a rep outside working hours: assign anyway, skip them, or (wait) prefer reps in hours
+    # and else give the lead to the rep whose next business hour comes first
+    outside_hours: Literal["assign", "skip", "wait"] = "assign"
+    matching: Matching = Matching()
+    dedup: Dedup = Dedup()
+    reassign: Reassign = Reassign()
 
 
 class ForecastDue(_Model):

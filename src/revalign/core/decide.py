@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 
 from revalign.contract.schema import VersionedContract
 from revalign.core import calendar_port, sla, sla_checks
+from revalign.core.dedup import dedup
 from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
 from revalign.core.evolve import UNDOABLE, evolve
 from revalign.core.lifecycle import check
+from revalign.core.reassign import reassign
 from revalign.core.rescore import high_intent, rescore
 from revalign.core.routing import route
 from revalign.core.sla_catalog import SLAS
@@ -77,6 +79,20 @@ def _rescore(state: FunnelState, event: Event, contract: VersionedContract) -> l
     return rescore(lead, event, contract) if lead is not None else []
 
 
+def _on_capture(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
+    """A new lead that is someone already known merges (the merge rescores the survivor)."""
+    return dedup(state, event, contract) or _rescore(state, event, contract)
+
+
+def _on_merged(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
+    """Stop the duplicate's running clocks; score the survivor with both histories."""
+    out: list[Event] = []
+    for i, clock in enumerate(sla.open_clocks(state, event.lead_id or "")):
+        out.extend(sla.stop(event, clock, contract, event.occurred_at, i))
+    survivor = state.leads.get(str(event.payload.get("into", "")))
+    return out + (rescore(survivor, event, contract) if survivor is not None else [])
+
+
 def _on_mql(state: FunnelState, event: Event, contract: VersionedContract) -> list[Event]:
     lead = state.leads.get(event.lead_id or "")
     if lead is None:
@@ -95,6 +111,10 @@ def _on_mql(state: FunnelState, event: Event, contract: VersionedContract) -> li
         "rule": a.rule,
         "method": a.method,
         "reason": a.reason,
+        "pool": a.pool,
+        "day": a.day,
+        "account": a.account.as_dict() if a.account else None,
+        "trace": a.trace,
     }
     assigned = derived(
         event, EventType.LEAD_ASSIGNED, payload=payload, contract_version=contract.version
@@ -153,13 +173,14 @@ def _on_breach(state: FunnelState, event: Event, contract: VersionedContract) ->
         str(p.get("clock_id")), str(p.get("sla")), str(p.get("owner")),
         str(p.get("owner_side")), event.occurred_at,
     )  # fmt: skip
-    return escalations(state, contract, [b], in_state=True)
+    return [*escalations(state, contract, [b], in_state=True), *reassign(state, event, contract)]
 
 
 _DECIDERS: Mapping[EventType, Decider] = {
     # every event that stops some SLA (see core.sla_catalog) stops the lead's clocks
     **{t: _stop for spec in SLAS for t in spec.stops_on},
-    EventType.LEAD_CAPTURED: _rescore,
+    EventType.LEAD_CAPTURED: _on_capture,
+    EventType.LEAD_MERGED: _on_merged,
     EventType.LEAD_UPDATED: _rescore,
     EventType.MARKETING_TOUCH: _rescore,
     EventType.MQL_REACHED: _on_mql,

@@ -58,6 +58,9 @@ class EventType(StrEnum):
     NOTICE_FAILED = "notice.failed"
     # A person's data was erased (who, when, which fields; never the data): see privacy.
     PERSON_ERASED = "person.erased"
+    # Two leads are one person: the duplicate folds into the survivor; unmerged undoes it.
+    LEAD_MERGED = "lead.merged"
+    LEAD_UNMERGED = "lead.unmerged"
 
 
 class MarketingTouchKind(StrEnum):

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sys import intern
 from typing import Any
 
+from revalign.core import routing_fold
 from revalign.core.erasure import fold_person_erased
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
@@ -169,6 +170,7 @@ def _captured(state: FunnelState, event: Event) -> None:
         after = with_changes(before, **fields, attributes=attributes, fit_score=None)
         state.leads[before.lead_id] = after
         track(state, before, after)
+        routing_fold.captured(state, after)
         return
     fields.setdefault("email", "")
     if state.first_fact_at is None or event.occurred_at < state.first_fact_at:
@@ -181,6 +183,7 @@ def _captured(state: FunnelState, event: Event) -> None:
         history=(Transition(Stage.LEAD, event.occurred_at),),
         **fields,
     )
+    routing_fold.captured(state, state.leads[event.lead_id])
 
 
 def _updated(state: FunnelState, event: Event) -> None:
@@ -250,8 +253,10 @@ def _assigned(state: FunnelState, event: Event) -> None:
     owner, team = intern(str(p.get("owner"))), shared(team)
     after = with_changes(lead, owner=owner, team=team, assigned_at=event.occurred_at)
     put_lead(state, lead, after)
-    if p.get("method") == "round_robin" and team:
-        state.rr_cursor[team] = state.rr_cursor.get(team, 0) + 1
+    cursor = p.get("pool") or team
+    if p.get("method") == "round_robin" and cursor:
+        state.rr_cursor[cursor] = state.rr_cursor.get(cursor, 0) + 1
+    routing_fold.assigned(state, p, lead.lead_id)
 
 
 def _rep_touch(state: FunnelState, event: Event) -> None:
@@ -289,6 +294,9 @@ def _opportunity_created(state: FunnelState, event: Event) -> None:
         owner=p.get("owner"),
         expected_close=as_date(p.get("expected_close")),
     )
+    lead = state.leads.get(event.lead_id or "")
+    account_id = event.account_id or (lead.account_id if lead else None)
+    routing_fold.opportunity_opened(state, event.opportunity_id, account_id)
     _stage(state, event)
 
 
@@ -457,4 +465,6 @@ _HANDLERS: Mapping[EventType, Callable[[FunnelState, Event], None]] = {
     EventType.TARGET_SET: _target,
     EventType.EVENT_REJECTED: _rejected,
     EventType.PERSON_ERASED: fold_person_erased,
+    EventType.LEAD_MERGED: routing_fold.merged,
+    EventType.LEAD_UNMERGED: routing_fold.unmerged,
 }

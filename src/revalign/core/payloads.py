@@ -102,6 +102,23 @@ class LeadAssigned(_Payload):
     rule: str | None = None  # the routing rule that fired: "why did this lead go there?"
     reason: str | None = None
     method: str | None = None  # territory / least_loaded / round_robin / manual
+    pool: str | None = None  # the roster (pool or team) whose round-robin counts move
+    day: str | None = None  # the owner's local date, for daily caps
+    hop: int | None = None  # reassignments so far (on an SLA miss)
+    previous_owner: str | None = None
+    account: dict[str, Any] | None = None  # the account match (id, score, rule)
+    trace: dict[str, Any] | None = None  # every rule evaluated, candidates skipped and why
+
+
+class LeadMerged(_Payload):
+    into: str  # the surviving lead id; the event's lead is the duplicate
+    reason: str = "manual"  # same_email, same_name_at_account, manual
+    by: str | None = None
+
+
+class LeadUnmerged(_Payload):
+    by: str | None = None
+    note: str | None = None
 
 
 class RepTouch(_Payload):
@@ -316,6 +333,8 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.NOTICE_DELIVERED: NoticeDelivered,
     EventType.NOTICE_FAILED: NoticeFailed,
     EventType.PERSON_ERASED: PersonErased,
+    EventType.LEAD_MERGED: LeadMerged,
+    EventType.LEAD_UNMERGED: LeadUnmerged,
 }
 
 

@@ -176,6 +176,20 @@ class FunnelState:
     undo: dict[str, Undo] = field(default_factory=dict)
     # source facts refused by the core (engine.rejected), by refused event id -> reason
     refused: dict[str, str] = field(default_factory=dict)
+    # the account index for lead-to-account matching (see core.accounts)
+    accounts: dict[str, AccountState] = field(default_factory=dict)
+    account_by_domain: dict[str, str] = field(default_factory=dict)
+    account_names: dict[str, str] = field(default_factory=dict)  # id -> normalised name
+    account_blocks: dict[str, list[str]] = field(default_factory=dict)  # token -> ids
+    # routing: assignments per "<pool>|<rep>" (weighted round robin), per "<rep>|<local day>"
+    # (daily caps), reassignment hops per lead
+    pool_counts: dict[str, int] = field(default_factory=dict)
+    daily_assigned: dict[str, int] = field(default_factory=dict)
+    hops: dict[str, int] = field(default_factory=dict)
+    # duplicates: first lead per e-mail and per "<account>|<name>"; merges by merged lead id
+    lead_by_email: dict[str, str] = field(default_factory=dict)
+    lead_by_person: dict[str, str] = field(default_factory=dict)
+    merges: dict[str, Merge] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +220,24 @@ class Undo:
     opportunity_id: str | None
     opportunity: OpportunityState | None
     rep_load: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """A company the funnel knows: its first name, registered domains, opportunities."""
+
+    account_id: str
+    name: str | None
+    domains: tuple[str, ...] = ()
+    open_opps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A duplicate folded into `into`: both leads as they were, so the merge can be undone."""
+
+    merged_id: str
+    into: str
+    merged: LeadState
+    survivor: LeadState
+    reason: str

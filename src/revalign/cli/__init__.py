@@ -2,6 +2,7 @@
 
 from revalign.cli import (  # noqa: F401  (imported for their commands)
     analytics_cmds,
+    api_cmds,
     attribution_cmds,
     contract_cmds,
     dataset_cmds,

@@ -156,7 +156,8 @@ def _act(
     require(caller, action)
     visible_lead(engine, caller, lead_id)
     submit_fact(engine, type, clean(payload), caller=caller, lead_id=lead_id, at=at)
-    return lead_show(engine, caller, lead_id, at)
+    # the lead as it is now, even if the move took it out of the caller's sight (recycled)
+    return lead_view(engine, find_lead(engine.state, lead_id), at)
 
 
 def accept(engine: Engine, caller: Caller, lead_id: str, by: str | None = None,
@@ -214,6 +215,7 @@ def recycle(engine: Engine, caller: Caller, lead_id: str, reason: str, by: str |
 def reassign(engine: Engine, caller: Caller, lead_id: str, owner: str, team: str | None = None,
              reason: str | None = None, at: datetime | None = None) -> LeadView:  # fmt: skip
     """Give the lead to another rep by hand (sales manager of its team, revops, admin)."""
+    require(caller, Action.LEAD_REASSIGN)
     lead = visible_lead(engine, caller, lead_id)
     payload = {
         "owner": owner,

@@ -16,8 +16,8 @@ from revalign.auth.roles import Role
 from revalign.core.events import EventType
 from revalign.core.state import OpportunityState
 from revalign.errors import NotFound
-from revalign.services.facts import clean, submit_fact
-from revalign.services.leads import lead_show, visible_lead
+from revalign.services.facts import clean, find_lead, submit_fact
+from revalign.services.leads import lead_view, visible_lead
 from revalign.services.views import LeadView, OpportunityView
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def create(
     submit_fact(engine, EventType.OPPORTUNITY_CREATED, clean(payload), caller=caller,
                 lead_id=lead_id, opportunity_id=opportunity_id or f"OPP-{lead_id}",
                 at=at)  # fmt: skip
-    return lead_show(engine, caller, lead_id, at)
+    return lead_view(engine, find_lead(engine.state, lead_id), at)
 
 
 def _submit(engine: Engine, caller: Caller, type: EventType, opp: OpportunityState,

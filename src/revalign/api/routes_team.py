@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from revalign.api.deps import CallerDep, RuntimeDep
-from revalign.api.models import CapacityBody, CostBody, ForecastBody, SurveyBody
+from revalign.api.models import CapacityBody, CostBody, ForecastBody, Moment, SurveyBody
 from revalign.auth.caller import Caller
 from revalign.auth.permissions import Action, require
 from revalign.services import analytics, team
@@ -63,7 +62,7 @@ def _read(rt: RuntimeDep, caller: Caller) -> None:
 @router.get("/metrics", response_model=ReportView, tags=["analytics"])
 def metrics(rt: RuntimeDep, caller: CallerDep,
             by: Annotated[str | None, Query(max_length=40)] = None, cohort: bool = False,
-            as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+            as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """The shared metrics (overall, or by one dimension), nulls with their reasons."""
     _read(rt, caller)
     return analytics.metrics(rt.ledger, rt.contract.contract, caller, by=by, cohort=cohort,
@@ -95,7 +94,7 @@ def plan(rt: RuntimeDep, caller: CallerDep, quarter: Annotated[str, Query(max_le
 @router.get("/sla/status", response_model=ReportView, tags=["analytics"])
 def sla_status(rt: RuntimeDep, caller: CallerDep,
                week: Annotated[str | None, Query(max_length=10)] = None,
-               as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+               as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """Open SLA breaches and escalations (or those of one ISO week)."""
     return analytics.sla_status(rt.ledger, rt.contract.contract, caller, week, as_of)
 
@@ -103,6 +102,6 @@ def sla_status(rt: RuntimeDep, caller: CallerDep,
 @router.get("/sla/report", response_model=ReportView, tags=["analytics"])
 def sla_report(rt: RuntimeDep, caller: CallerDep,
                week: Annotated[str | None, Query(max_length=10)] = None,
-               as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+               as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """The weekly SLA compliance report, per side, SLA, team and person."""
     return analytics.sla_report(rt.ledger, rt.contract.contract, caller, week, as_of)

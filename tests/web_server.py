@@ -1,0 +1,52 @@
+"""Helpers for the dashboard tests: a small demo ledger (built once per session) and the
+dashboard served by uvicorn in a thread on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from revalign.contract.loader import default_contract
+from revalign.contract.schema import VersionedContract
+from revalign.demo import build_demo
+from revalign.demo.company import PERIOD_END
+from revalign.engine import open_engine
+
+WEB_LEADS = 300  # demo-like, small: the fixture builds in a few seconds
+PASSWORD = "test-password"
+AS_OF = "2026-11-30T23:59"  # the demo's period end
+
+
+def build_web_ledger(folder: Path, contract: VersionedContract | None = None) -> str:
+    """A 300-lead demo ledger in `folder`; its URL."""
+    terms = contract or default_contract()
+    url = f"sqlite:///{folder / 'web.db'}"
+    with open_engine(url, terms, clock=lambda: PERIOD_END) as engine:
+        build_demo(engine, terms, leads=WEB_LEADS, seed=7, folder=folder / "files")
+    return url
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 at a free port; yields the base URL. The socket listens
+    before the thread starts, so the first request waits in the backlog, not on a sleep."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from revalign.connectors.csv_ingest import ingest_file
+from revalign.connectors.state_lookup import EngineLookup
 from revalign.contract.loader import default_contract
 from revalign.contract.schema import VersionedContract
 from revalign.demo import build_demo
@@ -23,12 +25,35 @@ PASSWORD = "test-password"
 AS_OF = "2026-11-30T23:59"  # the demo's period end
 
 
+# fresh MQLs at the SAL gate on the last demo day (the demo reviews all of its own)
+_FRESH_LEADS = """email,created_at,first_name,last_name,title,company,employees,industry,country,source
+{rows}"""
+_FRESH_TOUCHES = "email,occurred_at,kind,channel\n{rows}"
+_COUNTRIES = ("ID", "SG", "GB", "US")
+
+
+def _fresh_mqls(folder: Path, engine: object, terms: VersionedContract) -> None:
+    leads, touches = [], []
+    for i in range(8):
+        email = f"fresh{i}@gate{i}.example.com"
+        leads.append(f"{email},2026-11-30T08:00:00Z,Fresh,Lead{i},VP Sales,Gate {i} Ltd,"
+                     f"200,software,{_COUNTRIES[i % 4]},webinar")  # fmt: skip
+        touches.append(f"{email},2026-11-30T09:00:00Z,demo_request,webinar")
+    for name, text, kind in (("fresh_leads.csv", _FRESH_LEADS, "leads"),
+                             ("fresh_touches.csv", _FRESH_TOUCHES, "touches")):  # fmt: skip
+        path = folder / name
+        rows = leads if kind == "leads" else touches
+        path.write_text(text.format(rows="\n".join(rows)) + "\n", encoding="utf-8")
+        ingest_file(path, kind, engine, terms, lookup=EngineLookup(engine))  # type: ignore[arg-type]
+
+
 def build_web_ledger(folder: Path, contract: VersionedContract | None = None) -> str:
-    """A 300-lead demo ledger in `folder`; its URL."""
+    """A 300-lead demo ledger in `folder`, plus 8 fresh MQLs waiting at the SAL gate; its URL."""
     terms = contract or default_contract()
     url = f"sqlite:///{folder / 'web.db'}"
     with open_engine(url, terms, clock=lambda: PERIOD_END) as engine:
         build_demo(engine, terms, leads=WEB_LEADS, seed=7, folder=folder / "files")
+        _fresh_mqls(folder, engine, terms)
     return url
 
 

@@ -20,6 +20,24 @@ LANGS: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia"}
 _LOCALES = {"en": "en_US", "id": "id_ID"}
 
 
+# English labels of the keys pages show (metric, dimension, component and role names)
+LABELS: dict[str, str] = {
+    "leads": "Leads", "mqls": "MQLs", "sals": "SALs", "sqls": "SQLs",
+    "opportunities": "Opportunities", "won_deals": "Won deals", "rejections": "Rejections",
+    "pipeline_value": "Open pipeline", "won_revenue": "Won revenue",
+    "marketing_sourced_revenue": "Marketing-sourced revenue", "mql_to_sql_rate": "MQL→SQL",
+    "sal_acceptance_rate": "SAL acceptance", "cost_per_sql": "Cost per SQL",
+    "sal_reviewed": "SAL decisions", "closed_deals": "Closed deals", "won_leads": "Won leads",
+    "lead_aging_0_7": "0–7 days", "lead_aging_8_14": "8–14 days",
+    "lead_aging_15_30": "15–30 days", "lead_aging_31_plus": "31+ days",
+    "sla_met": "SLA clocks met", "sla_resolved": "SLA clocks settled",
+    "sla": "SLA compliance", "shared": "Shared metrics", "coverage": "Coverage in band",
+    "nps": "Cross-team NPS", "sales_manager": "sales manager",
+    "channel": "Channel", "campaign": "Campaign", "segment": "Segment", "team": "Team",
+    "rep": "Rep", "month": "Month",
+}  # fmt: skip
+
+
 def lang_or_default(lang: str | None) -> str:
     return lang if lang in LANGS else "en"
 
@@ -35,8 +53,14 @@ def _catalog(lang: str) -> dict[str, str]:
 
 
 def translator(lang: str) -> Callable[[str], str]:
+    """A gettext-like function: the key's English label, translated when a translation exists."""
     table = _catalog(lang_or_default(lang))
-    return lambda text: table.get(text, text)
+
+    def gettext(text: str) -> str:
+        english = LABELS.get(text, text)
+        return table.get(text) or table.get(english) or english
+
+    return gettext
 
 
 class Formats:

@@ -71,11 +71,12 @@ async def sal_decide(request: Request, lead_id: str, decision: str) -> Response:
 @router.get("/queue", response_class=HTMLResponse)
 def rep_queue(request: Request, rep: str = "") -> Response:
     ctx = context(request, "queue")
-    chosen = ctx.caller.name if ctx.caller.role == "rep" else (rep or ctx.caller.name)
+    reps = [r.id for t in ctx.rt.contract.contract.teams if t.side == "sales" for r in t.reps]
+    own = ctx.caller.name if ctx.caller.name in reps else (reps[0] if reps else "")
+    chosen = ctx.caller.name if ctx.caller.role == "rep" else (rep or own)
     now = datetime.now(UTC)
     with ctx.rt.locked() as engine:
         rows = work.rep_queue(engine, chosen, now)
-    reps = [r.id for t in ctx.rt.contract.contract.teams if t.side == "sales" for r in t.reps]
     return _show(request, ctx, "queue.html", rows=rows, rep=chosen, reps=reps,
                  reasons=_reasons(ctx), active="queue",
                  message=request.query_params.get("done"))  # fmt: skip

@@ -52,11 +52,21 @@ def sal_queue(engine: Engine, caller: Caller, team: str, now: datetime) -> list[
     for row in rows:
         lead = state.leads.get(row["lead_id"])
         row["clocks"] = _running(engine, row["lead_id"], now)
-        row["why"] = lead.reason if lead is not None else None
+        row["why"] = _routing_reason(engine, row["lead_id"])
         if lead is not None:
             parts = explain_lead(lead, engine.contract, now).parts
             row["top_parts"] = [p.to_dict() for p in parts[:3]]
     return rows
+
+
+def _routing_reason(engine: Engine, lead_id: str) -> str | None:
+    """The reason of the lead's latest routing decision ("rule 'apac' -> sdr-apac; …")."""
+    try:
+        decisions = route_explain(engine.ledger, lead_id)["decisions"]
+    except NotFound:
+        return None
+    reason = decisions[-1].get("reason") if decisions else None
+    return str(reason) if reason else None
 
 
 def rep_queue(engine: Engine, rep: str, now: datetime) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ RevalignError                 root; never raised directly
 │   ├── IllegalTransition     the funnel refuses the move (SQL before SAL, early disqualify…)
 │   ├── NotFound              no such lead / opportunity / rep
 │   ├── Forbidden             the role may not do this
+│   ├── Unauthorized          no caller: missing, wrong or disabled token / password
+│   ├── Conflict              already exists / already seen (user name, webhook delivery)
 │   ├── MissingExtra          an optional extra (spark…) is not installed; says which
 │   └── DatabaseError         the ledger database cannot be used as given: unreachable,
 │       │                     refused credentials, no permission, not a revalign ledger,
@@ -29,6 +31,7 @@ class UserError(RevalignError):
     """Something the user can fix; shown as one line, exit code 2."""
 
     exit_code = 2
+    http_status = 422  # the API's status for this kind; subclasses narrow it
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,31 @@ class IllegalTransition(UserError):
 class NotFound(UserError):
     """The named lead, opportunity or rep does not exist."""
 
+    http_status = 404
+
 
 class Forbidden(UserError):
     """The caller's role may not do this."""
 
+    http_status = 403
+
+
+class Unauthorized(UserError):
+    """No valid caller: the token or password is missing, wrong, or its user is disabled."""
+
+    http_status = 401
+
+
+class Conflict(UserError):
+    """The thing already exists or was already seen (a user name, a webhook delivery id)."""
+
+    http_status = 409
+
 
 class MissingExtra(UserError):
     """An optional dependency group is not installed; the message names the pip command."""
+
+    http_status = 501
 
     def __init__(self, what: str, extra: str) -> None:
         self.extra = extra
@@ -81,6 +102,8 @@ class DatabaseError(UserError):
     """The ledger database cannot be used as given (the user can fix the URL, the server,
     the credentials, the permissions or the schema version)."""
 
+    http_status = 503  # the server's ledger, not the request, is at fault
+
 
 class LedgerMissing(DatabaseError):
     """There is no ledger at the URL; read commands refuse instead of creating one."""
@@ -90,6 +113,7 @@ class InternalError(RevalignError):
     """A bug or an unreachable backend; exit code 1."""
 
     exit_code = 1
+    http_status = 500
 
 
 class StorageError(InternalError):

@@ -2,6 +2,7 @@
 
 from revalign.cli import (  # noqa: F401  (imported for their commands)
     analytics_cmds,
+    api_cmds,
     attribution_cmds,
     contract_cmds,
     dataset_cmds,
@@ -15,6 +16,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     route_cmds,
     score_cmds,
     sla_cmds,
+    user_cmds,
     worker_cmds,
 )
 from revalign.cli.app import app, main

@@ -55,8 +55,19 @@ def _root(
             "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
         ),
     ] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Act as this revalign user (their role's permissions). "
+            "Default: $REVALIGN_AS, else the local admin.",
+        ),
+    ] = None,
 ) -> None:
     """One revenue funnel for marketing and sales."""
+    from revalign.cli.acting import set_acting
+
+    set_acting(as_user)
 
 
 def _error(prefix: str, message: str) -> None:

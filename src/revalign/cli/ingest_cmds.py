@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -178,10 +178,28 @@ def demo(
         report = build_demo(
             engine, versioned, leads=leads, seed=seed, folder=folder, on_file=on_file
         )
+        demo_users = _demo_users(engine)
     if json_:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "users": [u.model_dump() for u in demo_users]})
     else:
         _print_demo(report, kept=out is not None, url=url)
+        _print_demo_users(demo_users)
+
+
+def _demo_users(engine: Any) -> list[Any]:
+    """One API user per role (issue 10): tokens and the known demo passwords."""
+    from revalign.auth.demo_users import create_demo_users
+    from revalign.auth.users import UserStore
+
+    return create_demo_users(UserStore(engine.ledger.engine), engine.state)
+
+
+def _print_demo_users(users: list[Any]) -> None:
+    console.print("demo users (API token; web login user / password):", highlight=False)
+    for u in users:
+        bound = f" rep {u.rep_id}" if u.rep_id else (f" team {u.team}" if u.team else "")
+        console.print(f"  {u.user}{bound}: {u.token}  login {u.user} / {u.password}",
+                      highlight=False, soft_wrap=True)  # fmt: skip
 
 
 def _print_promises(s: Story) -> None:

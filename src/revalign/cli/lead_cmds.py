@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from revalign import services
+from revalign.auth import Action, Caller, Role, can_see_lead, require
+from revalign.cli.acting import cli_caller
 from revalign.cli.app import app
 from revalign.cli.common import (
     AtOption,
@@ -34,6 +37,7 @@ from revalign.cli.common import (
 )
 from revalign.cli.tables import ColumnsOption, CsvOption, LimitOption, parse_since
 from revalign.errors import InputError
+from revalign.services.views import LeadView, OpportunityView
 
 lead_app = typer.Typer(help="Work one lead: SAL gate, touches, qualification, dispositions.")
 opp_app = typer.Typer(help="Create and close opportunities.")
@@ -59,7 +63,8 @@ def _engine(
         engine.close()
 
 
-def _out(view: dict[str, Any], json_out: bool) -> None:
+def _out(model: LeadView, json_out: bool) -> None:
+    view = model.model_dump()
     if json_out:
         print_json(view)
         return
@@ -88,7 +93,7 @@ def show(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
          contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Show a lead: stage, owner, score at --at, SLA clocks, cadence and history."""
     with _engine(db, contract, read=True) as engine:
-        _out(services.lead_show(engine, lead_id, moment_or_now(at)), json_out)
+        _out(services.lead_show(engine, cli_caller(db), lead_id, moment_or_now(at)), json_out)
 
 
 @lead_app.command("accept")
@@ -99,7 +104,8 @@ def accept(lead_id: LeadArg, by: ByOption,
     """Accept an MQL at the SAL gate: the owner gets the first-contact clock."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.accept(engine, lead_id, by, owner=owner, note=note, at=when), json_out)
+        view = services.accept(engine, cli_caller(db), lead_id, by, owner, note, at=when)
+        _out(view, json_out)
 
 
 @lead_app.command("reject")
@@ -109,7 +115,7 @@ def reject(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOptio
     """Reject an MQL at the SAL gate with a reason code: it goes back to marketing."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.reject(engine, lead_id, by, reason, note, at=when), json_out)
+        _out(services.reject(engine, cli_caller(db), lead_id, reason, by, note, at=when), json_out)
 
 
 @lead_app.command("qualify")
@@ -120,7 +126,8 @@ def qualify(lead_id: LeadArg, by: ByOption,
     """Record BANT / MEDDIC qualification: the lead becomes an SQL."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.qualify(engine, lead_id, by, parse_fields(field), at=when), json_out)
+        fields = parse_fields(field)
+        _out(services.qualify(engine, cli_caller(db), lead_id, fields, by, at=when), json_out)
 
 
 @lead_app.command("touch")
@@ -132,7 +139,8 @@ def touch(lead_id: LeadArg, by: ByOption,
     """Log a rep touch (the first one stops the first-contact clock)."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.touch(engine, lead_id, by, kind, outcome, note, at=when), json_out)
+        view = services.touch(engine, cli_caller(db), lead_id, kind, by, outcome, note, at=when)
+        _out(view, json_out)
 
 
 @lead_app.command("disqualify")
@@ -142,7 +150,8 @@ def disqualify(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteO
     """Disqualify a worked lead (after the touch cadence, unless the reason is exempt)."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.disqualify(engine, lead_id, by, reason, note, at=when), json_out)
+        view = services.disqualify(engine, cli_caller(db), lead_id, reason, by, note, at=when)
+        _out(view, json_out)
 
 
 @lead_app.command("recycle")
@@ -154,7 +163,7 @@ def recycle(lead_id: LeadArg, by: ByOption, reason: ReasonOption,
     on = _date(reengage_on) if reengage_on else None
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _out(services.recycle(engine, lead_id, by, reason, on, at=when), json_out)
+        _out(services.recycle(engine, cli_caller(db), lead_id, reason, by, on, at=when), json_out)
 
 
 @opp_app.command("create")
@@ -170,7 +179,7 @@ def opp_create(lead_id: LeadArg, amount: Annotated[str, typer.Option(help="e.g. 
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
         view = services.create_opportunity(
-            engine, lead_id, amount, opportunity_id=opp_id, currency=currency,
+            engine, cli_caller(db), lead_id, amount, opportunity_id=opp_id, currency=currency,
             decision_process=decision_process, stakeholders=stakeholder,
             decision_date=_date(decision_date), at=when,
         )  # fmt: skip
@@ -185,7 +194,7 @@ def opp_won(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
     """Close an opportunity won."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _print_opp(services.close_won(engine, opp_id, amount, at=when), json_out)
+        _print_opp(services.close_won(engine, cli_caller(db), opp_id, amount, at=when), json_out)
 
 
 @opp_app.command("lost")
@@ -195,24 +204,21 @@ def opp_lost(opp_id: Annotated[str, typer.Argument(help="The opportunity id.")],
     """Close an opportunity lost, with a reason from the contract."""
     when = parse_at(at)
     with _engine(db, contract, at=when) as engine:
-        _print_opp(services.close_lost(engine, opp_id, reason, at=when), json_out)
+        _print_opp(services.close_lost(engine, cli_caller(db), opp_id, reason, at=when), json_out)
 
 
 @app.command("explain")
 def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
             contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Why a lead has its score at --at: every rule that fired and its points."""
-    from revalign.core.explain import explain_lead, explanation_to_json, render_explanation
+    from revalign.core.explain import explain_lead, render_explanation
 
     with _engine(db, contract, read=True) as engine:
-        lead = engine.state.leads.get(lead_id)
-        if lead is None:
-            from revalign.errors import NotFound
-
-            raise NotFound(f"no lead {lead_id!r}")
-        expl = explain_lead(lead, engine.contract, moment_or_now(at))
+        when = moment_or_now(at)
+        view = services.explain(engine, cli_caller(db), lead_id, when)
+        expl = explain_lead(engine.state.leads[lead_id], engine.contract, when)
     if json_out:
-        print_json(explanation_to_json(expl))
+        print_json(view.report)
     else:
         console.print(render_explanation(expl))
 
@@ -230,6 +236,7 @@ def replay(other: Annotated[Path, typer.Option("--contract", help="The contract 
     from revalign.contract.loader import load_contract
     from revalign.replay import replay_ledger
 
+    require(cli_caller(db), Action.REPLAY_RUN)
     when = parse_at(as_of, "--as-of")
     result = replay_ledger(resolve_db_url(db), resolve_contract(recorded), load_contract(other),
                            when)  # fmt: skip
@@ -261,7 +268,8 @@ def replay_table(result: dict[str, Any], title: str) -> Table:
     return table
 
 
-def _print_opp(view: dict[str, Any], json_out: bool) -> None:
+def _print_opp(model: OpportunityView, json_out: bool) -> None:
+    view = model.model_dump()
     if json_out:
         print_json(view)
     else:
@@ -305,6 +313,16 @@ def _show_leads(rows: list[dict[str, Any]], default: tuple[str, ...], title: str
                   columns_given=columns is not None, title=title, right=_RIGHT)  # fmt: skip
 
 
+def _row_rule(caller: Caller, owner: str | None, team: str | None) -> tuple[str | None, str | None]:
+    """The owner / team filters the caller's role imposes (a rep: their own leads)."""
+    require(caller, Action.LEAD_READ)
+    if caller.role == Role.REP:
+        return caller.rep_id or "", team
+    if caller.role == Role.SALES_MANAGER:
+        return owner, caller.team or ""
+    return owner, team
+
+
 def _count(rows: list[dict[str, Any]]) -> str:
     return f"{len(rows)} lead" + ("" if len(rows) == 1 else "s")
 
@@ -327,6 +345,7 @@ def lead_list(stage: Annotated[str | None, typer.Option(help="Only this stage (e
     from revalign.cli.common import open_existing_ledger
     from revalign.lead_queries import LeadFilter, list_leads
 
+    owner, team = _row_rule(cli_caller(db), owner, team)
     wanted = LeadFilter(
         stage=stage, owner=owner, team=team, queue=queue, channel=channel, campaign=campaign,
         created_since=parse_since(created_since, "--created-since"), limit=limit,
@@ -350,10 +369,13 @@ def lead_find(query: Annotated[str, typer.Argument(help="An e-mail (exact) or a 
     from revalign.cli.common import open_existing_ledger
     from revalign.lead_queries import find_leads
 
+    caller = cli_caller(db)
+    _row_rule(caller, None, None)
     ledger = open_existing_ledger(db)
     try:
-        rows = find_leads(ledger, query, limit)
+        rows = find_leads(ledger, query, None)
     finally:
         ledger.close()
+    rows = [r for r in rows if can_see_lead(caller, SimpleNamespace(**r))][:limit]
     _show_leads(rows, _FIND_DEFAULT, f"{_count(rows)} matching {query!r}", columns,
                 json_out, csv_out)  # fmt: skip

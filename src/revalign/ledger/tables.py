@@ -133,3 +133,30 @@ clocks = sa.Table(
 )
 
 PROJECTION_TABLES: tuple[sa.Table, ...] = (leads, accounts, opportunities, owners, clocks)
+
+# -- who may call (issue 10): API users and the webhook deliveries already seen ----------
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("rep_id", sa.String(200)),
+    sa.Column("team", sa.String(200)),
+    sa.Column("token_hash", sa.String(200), nullable=False),
+    sa.Column("token_id", sa.String(32), nullable=False),
+    sa.Column("password_hash", sa.String(200)),
+    sa.Column("disabled", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("name", name="uq_users_name"),
+    sa.UniqueConstraint("token_id", name="uq_users_token_id"),
+)
+
+hook_deliveries = sa.Table(
+    "hook_deliveries",
+    metadata,
+    sa.Column("source", sa.String(100), primary_key=True),
+    sa.Column("delivery_id", sa.String(200), primary_key=True),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,72 @@
+"""The one `Runtime` a served app holds: the engine, the write lock, the users, the contract.
+
+Writes from API requests are serialized by `lock` inside the process (the engine and its
+in-memory state are not thread-safe); across processes the ledger's own write lock (SQLite
+BEGIN IMMEDIATE, PostgreSQL LOCK TABLE) orders them, and the engine decides what another
+process appended before its own facts, so no event is lost or reordered.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from revalign.analytics.frames import Frames, load_frames
+from revalign.auth.users import UserStore
+from revalign.contract.loader import default_contract, load_contract
+from revalign.contract.schema import VersionedContract
+from revalign.engine import Engine, open_engine
+from revalign.ledger import SqlLedger
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    """Shared by every request of one app (reach it as `app.state.runtime`)."""
+
+    engine: Engine
+    users: UserStore
+    contract_path: Path | None
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _frames: tuple[int, Frames] | None = None
+
+    @classmethod
+    def open(cls, db_url: str, contract_path: Path | None = None) -> Runtime:
+        contract = load_contract(contract_path) if contract_path else default_contract()
+        engine = open_engine(db_url, contract)
+        return cls(engine=engine, users=UserStore(engine.ledger.engine),
+                   contract_path=contract_path)  # fmt: skip
+
+    @property
+    def ledger(self) -> SqlLedger:
+        return self.engine.ledger
+
+    @property
+    def contract(self) -> VersionedContract:
+        return self.engine.contract
+
+    def locked(self, verb: Callable[[Engine], T]) -> T:
+        """Run `verb` on the engine under the write lock (reads of its state too)."""
+        with self.lock:
+            return verb(self.engine)
+
+    def set_contract(self, contract: VersionedContract) -> None:
+        with self.lock:
+            self.engine.contract = contract
+
+    def frames(self) -> Frames:
+        """The analytics frames of the ledger, reloaded only when the ledger has grown."""
+        seq = self.ledger.last_seq()
+        cached = self._frames
+        if cached is not None and cached[0] == seq:
+            return cached[1]
+        frames = load_frames(self.ledger)
+        self._frames = (seq, frames)
+        return frames
+
+    def close(self) -> None:
+        self.engine.close()

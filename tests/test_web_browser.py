@@ -14,21 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import missing
-from web_server import AS_OF, PASSWORD, build_web_ledger, serve
 
+from conftest import missing
+from revalign.auth.users import UserStore
 from revalign.contract.loader import default_contract
 from revalign.engine import open_engine
 from revalign.web.access import PAGES
-from revalign.web.app import create_dashboard_app
-from revalign.web.auth import ContractUsers
+from web_server import AS_OF, build_web_ledger, dashboard_app, serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
-# one login per role (the contract's people; see ContractUsers)
-LOGINS = {"admin": "admin", "revops": "revops", "marketing": "rina", "sales_manager": "maya",
-          "rep": "budi", "viewer": "viewer"}  # fmt: skip
+# the demo users: one per role, named after it, password demo-<role> (auth/demo_users.py)
+ROLES = ("admin", "revops", "marketing", "sales_manager", "rep", "viewer")
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +44,11 @@ def ledger_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base_url(ledger_url: str) -> Iterator[str]:
-    contract = default_contract()
-    app = create_dashboard_app(ledger_url, contract, ContractUsers(contract.contract, PASSWORD),
-                               secret="test-secret")  # fmt: skip
+    app = dashboard_app(ledger_url)
     with serve(app) as url:
         yield url
     app.state.dashboard.close()
+    app.state.runtime.close()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +84,7 @@ class Watched:
     def login(self, name: str) -> None:
         self.page.goto(f"{self.base}/login")
         self.page.fill("input[name=name]", name)
-        self.page.fill("input[name=password]", PASSWORD)
+        self.page.fill("input[name=password]", f"demo-{name}")
         self.page.click("button[type=submit]")
         self.page.wait_for_load_state()
 
@@ -102,11 +99,11 @@ def watched(browser: Any, base_url: str) -> Iterator[Watched]:
     w.close()
 
 
-@pytest.mark.parametrize("role", list(LOGINS))
+@pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_each_role_renders_cleanly(
     watched: Watched, role: str, artefacts: Path
 ) -> None:
-    watched.login(LOGINS[role])
+    watched.login(role)
     page = watched.page
     nav = [a.get_attribute("href") for a in page.query_selector_all("header nav a")]
     visible = [p for p in PAGES if role in p.roles]
@@ -147,9 +144,9 @@ def _stage(url: str, lead_id: str) -> str:
 def test_manager_accepts_and_rejects_from_the_sal_queue(
     watched: Watched, ledger_url: str, artefacts: Path
 ) -> None:
-    watched.login("maya")
+    watched.login("sales_manager")
     page = watched.page
-    page.goto(f"{watched.base}/sal?team=")
+    page.goto(f"{watched.base}/sal")
     rows = page.locator("table.queue tbody tr[id^=sal-]")
     assert rows.count() >= 2
     first = rows.nth(0).get_attribute("id")[4:]
@@ -170,20 +167,23 @@ def test_manager_accepts_and_rejects_from_the_sal_queue(
 def test_a_rep_cannot_open_another_reps_lead(watched: Watched, ledger_url: str) -> None:
     contract = default_contract()
     with open_engine(ledger_url, contract, create=False) as engine:
+        rep = UserStore(engine.ledger.engine).get("rep").rep_id
         leads = engine.state.leads.values()
-        theirs = next(lead.lead_id for lead in leads if lead.owner == "putri")
-        own = next(lead.lead_id for lead in leads if lead.owner == "budi")
-    watched.login("budi")
+        theirs = next(lead.lead_id for lead in leads if lead.owner not in (rep, None))
+        own = next(lead.lead_id for lead in leads if lead.owner == rep)
+    watched.login("rep")
     response = watched.page.goto(f"{watched.base}/lead/{theirs}")
-    assert response is not None and response.status == 403
-    assert "not yours" in watched.page.inner_text("main")
+    # the verbs layer answers "no such lead": a rep cannot even learn that the id exists
+    assert response is not None and response.status == 404
+    assert f"no lead {theirs!r}" in watched.page.inner_text("main")
+    assert "Timeline" not in watched.page.inner_text("main")
     response = watched.page.goto(f"{watched.base}/lead/{own}")
     assert response is not None and response.status == 200
     assert own in watched.page.inner_text("h1")
 
 
 def test_bahasa_indonesia_changes_the_strings(watched: Watched, artefacts: Path) -> None:
-    watched.login("maya")
+    watched.login("sales_manager")
     page = watched.page
     page.goto(f"{watched.base}/?as_of={AS_OF}")
     assert "Meeting view" in page.inner_text("header nav")

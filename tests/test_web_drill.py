@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from web_server import build_web_ledger
 
 from revalign.analytics.frames import load_frames
 from revalign.analytics.metrics import METRICS, build_context, load, run_loaded
@@ -17,13 +16,14 @@ from revalign.analytics.metrics.model import Metric
 from revalign.analytics.metrics.select import (
     DRILLABLE,
     Selection,
+    drill_measure,
     drill_records,
     selected_metrics,
 )
 from revalign.contract.loader import default_contract
 from revalign.errors import InputError
-from revalign.analytics.metrics.select import drill_measure
 from revalign.ledger import open_ledger
+from web_server import build_web_ledger
 
 AS_OF = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
 SELECTIONS = (

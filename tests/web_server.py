@@ -12,6 +12,8 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from revalign.auth.demo_users import create_demo_users
+from revalign.auth.users import UserStore
 from revalign.connectors.csv_ingest import ingest_file
 from revalign.connectors.state_lookup import EngineLookup
 from revalign.contract.loader import default_contract
@@ -21,13 +23,13 @@ from revalign.demo.company import PERIOD_END
 from revalign.engine import open_engine
 
 WEB_LEADS = 300  # demo-like, small: the fixture builds in a few seconds
-PASSWORD = "test-password"
 AS_OF = "2026-11-30T23:59"  # the demo's period end
 
 
 # fresh MQLs at the SAL gate on the last demo day (the demo reviews all of its own)
-_FRESH_LEADS = """email,created_at,first_name,last_name,title,company,employees,industry,country,source
-{rows}"""
+_FRESH_LEADS = (
+    "email,created_at,first_name,last_name,title,company,employees,industry,country,source\n{rows}"
+)
 _FRESH_TOUCHES = "email,occurred_at,kind,channel\n{rows}"
 _COUNTRIES = ("ID", "SG", "GB", "US")
 
@@ -48,13 +50,25 @@ def _fresh_mqls(folder: Path, engine: object, terms: VersionedContract) -> None:
 
 
 def build_web_ledger(folder: Path, contract: VersionedContract | None = None) -> str:
-    """A 300-lead demo ledger in `folder`, plus 8 fresh MQLs waiting at the SAL gate; its URL."""
+    """A 300-lead demo ledger in `folder`, plus 8 fresh MQLs waiting at the SAL gate and the
+    demo users (one per role, password `demo-<role>`); its URL."""
     terms = contract or default_contract()
     url = f"sqlite:///{folder / 'web.db'}"
     with open_engine(url, terms, clock=lambda: PERIOD_END) as engine:
         build_demo(engine, terms, leads=WEB_LEADS, seed=7, folder=folder / "files")
         _fresh_mqls(folder, engine, terms)
+        create_demo_users(UserStore(engine.ledger.engine), engine.state)
     return url
+
+
+def dashboard_app(url: str) -> FastAPI:
+    """The API's app on `url` with the dashboard mounted, as `revalign serve` builds it."""
+    from revalign.api import create_app
+    from revalign.web import mount_dashboard
+
+    app = create_app(url)
+    mount_dashboard(app, secret="test-secret")
+    return app
 
 
 @contextmanager

@@ -1,18 +1,18 @@
-"""What each role may see and do on the dashboard (DESIGN.md, security: a rep sees own
-leads; marketing cannot accept an SAL)."""
+"""Which dashboard pages each role may open. What a role may *do* is the permission table
+(`revalign.auth.permissions`); pages follow it: a rep sees own leads and numbers, marketing
+cannot accept an SAL, only roles with `metrics.read` see the analytics pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from revalign.web.auth import Caller, Role
+from revalign.auth import Action, Caller, Role, can, can_see_lead
+from revalign.auth.permissions import HasOwner
 
-_ALL: frozenset[Role] = frozenset(
-    ("admin", "revops", "marketing", "sales_manager", "rep", "viewer")
-)
-_NO_REP = _ALL - {"rep"}
-_SAL_GATE: frozenset[Role] = frozenset(("admin", "revops", "sales_manager"))
-_WORKERS: frozenset[Role] = frozenset(("admin", "revops", "sales_manager", "rep"))
+_ALL = frozenset(Role)
+_NO_REP = _ALL - {Role.REP}
+_SAL_GATE = frozenset({Role.ADMIN, Role.REVOPS, Role.SALES_MANAGER})
+_WORKERS = frozenset({Role.ADMIN, Role.REVOPS, Role.SALES_MANAGER, Role.REP})
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ PAGES: tuple[Page, ...] = (
     Page("conversion", "/conversion", "Conversion", _NO_REP),
     Page("aging", "/aging", "Lead aging", _NO_REP),
     Page("forecast", "/forecast", "Forecast vs actual",
-         frozenset(("admin", "revops", "sales_manager", "viewer"))),
+         frozenset({Role.ADMIN, Role.REVOPS, Role.SALES_MANAGER, Role.VIEWER})),
     Page("attribution", "/attribution", "Attribution",
-         frozenset(("admin", "revops", "marketing", "viewer"))),
+         frozenset({Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.VIEWER})),
     Page("plan", "/plan", "Plan", _NO_REP),
     Page("sal", "/sal", "SAL queue", _SAL_GATE),
     Page("queue", "/queue", "Rep queue", _WORKERS),
@@ -47,16 +47,11 @@ def visible_pages(caller: Caller) -> list[Page]:
     return [p for p in PAGES if caller.role in p.roles]
 
 
-def may_see_lead(caller: Caller, owner: str | None) -> bool:
-    """A rep sees only the leads they own; every other role sees every lead."""
-    return caller.role != "rep" or owner == caller.name
-
-
 def may_review(caller: Caller) -> bool:
     """Accept or reject at the SAL gate."""
-    return caller.role in _SAL_GATE
+    return can(caller, Action.SAL_DECIDE)
 
 
-def may_work(caller: Caller, owner: str | None) -> bool:
-    """Log touches and dispositions on a lead."""
-    return caller.role in _WORKERS and may_see_lead(caller, owner)
+def may_work(caller: Caller, lead: HasOwner) -> bool:
+    """Log touches and dispositions on this lead."""
+    return can(caller, Action.LEAD_WORK) and can_see_lead(caller, lead)

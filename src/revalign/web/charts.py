@@ -3,11 +3,10 @@ page needs no chart script and an export renders the very same spec."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 import functools
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import vl_convert as vlc
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from revalign.errors import Forbidden, UserError
+from revalign.auth import Caller
+from revalign.errors import Forbidden, Unauthorized, UserError
 from revalign.web.access import may_open
-from revalign.web.auth import Caller
 from revalign.web.filters import Filters
 from revalign.web.i18n import lang_or_default
 from revalign.web.runtime import WebRuntime
@@ -45,7 +45,13 @@ def context(request: Request, page: str | None = None) -> Ctx:
     found = sessions(request).load(request.cookies.get(COOKIE))
     if found is None:
         raise LoginNeeded("log in first")
-    caller, lang = found
+    name, lang = found
+    try:
+        caller = runtime(request).users.caller_for(name)
+    except Unauthorized as e:
+        raise LoginNeeded("log in again") from e
+    caller = caller.at(request_id=request.headers.get("x-request-id"),
+                       client=request.client.host if request.client else None)  # fmt: skip
     lang = lang_or_default(request.query_params.get("lang") or lang)
     if page is not None and not may_open(caller, page):
         raise Forbidden(f"the {caller.role} role may not open this page")

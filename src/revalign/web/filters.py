@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from revalign.analytics.metrics.select import Selection
+from revalign.auth import Caller, Role
 from revalign.errors import InputError
-from revalign.web.auth import Caller
 
 KEYS = ("period", "team", "rep", "channel", "campaign", "segment", "as_of")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -48,7 +48,7 @@ class Filters:
         period_months(f.period)  # validates
         f.moment()
         # a rep's numbers are their own (DESIGN.md: a rep sees own leads)
-        return replace(f, rep=caller.name) if caller.role == "rep" else f
+        return replace(f, rep=caller.rep_id or "-") if caller.role == Role.REP else f
 
     def moment(self) -> datetime:
         if not self.as_of:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from importlib import resources
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from revalign.errors import Forbidden, NotFound, UserError
+from revalign.errors import Forbidden, NotFound, Unauthorized, UserError
 from revalign.web import routes_auth, routes_pages, routes_work
 from revalign.web.deps import LoginNeeded
 from revalign.web.i18n import lang_or_default
@@ -15,6 +18,7 @@ from revalign.web.render import page
 from revalign.web.runtime import WebRuntime
 from revalign.web.session import Sessions, secret_key
 
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
           ".txt": "text/plain", ".md": "text/markdown"}  # fmt: skip
 
@@ -40,20 +44,34 @@ def dashboard_router() -> APIRouter:
     return router
 
 
-def _error_page(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, LoginNeeded):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
-    if request.url.path.startswith("/api/"):
-        raise exc  # the API's own handlers answer JSON
-    status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotFound) else 400
-    lang = lang_or_default(request.query_params.get("lang"))
-    return page(request, "error.html", caller=None, lang=lang, message=str(exc), status=status)
+_API_PREFIXES = ("/api", "/hooks", "/openapi.json", "/docs")
 
 
-def mount_dashboard(app: FastAPI, runtime: WebRuntime, secret: str | None = None) -> None:
-    """Add the dashboard to `app`, serving `runtime`'s ledger; `secret` signs the cookies."""
-    app.state.dashboard = runtime
+def _error_handler(api_handler: Handler | None) -> Handler:
+    """UserErrors of dashboard pages as an HTML page (login, 403, 404, 400); the API's
+    paths keep the API's own JSON answer."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(_API_PREFIXES) and api_handler is not None:
+            answer = api_handler(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        if isinstance(exc, LoginNeeded):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotFound) else 400
+        status = 401 if isinstance(exc, Unauthorized) else status
+        lang = lang_or_default(request.query_params.get("lang"))
+        return page(request, "error.html", caller=None, lang=lang, message=str(exc),
+                    status=status)  # fmt: skip
+
+    return handle
+
+
+def mount_dashboard(app: FastAPI, secret: str | None = None) -> None:
+    """Add the dashboard at `/` to the API's app (`app.state.runtime`); `secret` signs the
+    session cookies (default $REVALIGN_SECRET, else random per process)."""
+    app.state.dashboard = WebRuntime(app.state.runtime)
     app.state.dashboard_sessions = Sessions(secret or secret_key())
     app.include_router(dashboard_router())
-    app.add_exception_handler(UserError, _error_page)
+    api_handler = app.exception_handlers.get(UserError)
+    app.add_exception_handler(UserError, _error_handler(api_handler))

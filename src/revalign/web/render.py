@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from revalign.analytics.metrics import METRICS
 from revalign.analytics.metrics.select import DRILLABLE
+from revalign.auth import Caller
 from revalign.web.access import visible_pages
-from revalign.web.auth import Caller
 from revalign.web.filters import Filters
 from revalign.web.i18n import LANGS, Formats, translator
 

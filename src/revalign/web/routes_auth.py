@@ -46,7 +46,7 @@ def login(
         return page(request, "login.html", caller=None, lang=chosen, next=_local(next),
                     error=str(e), status=401)  # fmt: skip
     response = RedirectResponse(_local(next), status_code=303)
-    response.set_cookie(COOKIE, sessions(request).dump(caller, chosen), max_age=MAX_AGE,
+    response.set_cookie(COOKIE, sessions(request).dump(caller.name, chosen), max_age=MAX_AGE,
                         httponly=True, samesite="lax")  # fmt: skip
     return response
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from revalign.analytics.metrics.select import drill_measure, drill_records
 from revalign.analytics.sla_facts import read_sla_events
+from revalign.auth import can_see_lead
 from revalign.web.deps import Ctx, context
 from revalign.web.render import page
 from revalign.web.views import meeting, money, sources
@@ -93,8 +94,8 @@ def drill(request: Request, metric: str) -> Response:
         for r in records:
             lead_id = _lead_of(engine, measure.record, str(r["record_id"]))
             lead = leads.get(lead_id) if lead_id else None
-            if ctx.caller.role == "rep" and (lead is None or lead.owner != ctx.caller.name):
-                lead_id, lead = None, None  # counted (the clock was the rep's), not shown
+            if lead is None or not can_see_lead(ctx.caller, lead):
+                lead_id, lead = None, None  # counted, but the row rule hides whose it is
             rows.append({**r, "lead_id": lead_id, "stage": lead.stage.value if lead else None,
                          "company": lead.company if lead else None})  # fmt: skip
     return _show(request, ctx, "drill.html", metric=metric, record=measure.record, rows=rows,

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from revalign import services
-from revalign.errors import Forbidden, InputError, NotFound
-from revalign.web.access import may_review, may_see_lead, may_work
+from revalign.auth import Role
+from revalign.errors import InputError, NotFound
+from revalign.web.access import may_review, may_work
 from revalign.web.deps import Ctx, context
 from revalign.web.render import page
 from revalign.web.routes_auth import _local
@@ -49,18 +50,16 @@ async def _form(request: Request) -> dict[str, str]:
 @router.post("/sal/{lead_id}/{decision}")
 async def sal_decide(request: Request, lead_id: str, decision: str) -> Response:
     ctx = context(request, "sal")
-    if not may_review(ctx.caller):
-        raise Forbidden(f"the {ctx.caller.role} role may not accept or reject MQLs")
     form = await _form(request)
-    with ctx.rt.locked() as engine:
+    note = form.get("note") or None
+    with ctx.rt.locked() as engine:  # the verbs check the permission table and the row rule
         if decision == "accept":
-            services.accept(engine, lead_id, by=ctx.caller.name, note=form.get("note") or None)
+            services.accept(engine, ctx.caller, lead_id, note=note)
         elif decision == "reject":
             reason = form.get("reason", "")
             if not reason:
                 raise InputError("choose a reason code to reject an MQL")
-            services.reject(engine, lead_id, by=ctx.caller.name, reason=reason,
-                            note=form.get("note") or None)  # fmt: skip
+            services.reject(engine, ctx.caller, lead_id, reason=reason, note=note)
         else:
             raise NotFound(f"no SAL decision {decision!r} (accept or reject)")
     back = _local(form.get("next") or "/sal")
@@ -71,22 +70,19 @@ async def sal_decide(request: Request, lead_id: str, decision: str) -> Response:
 @router.get("/queue", response_class=HTMLResponse)
 def rep_queue(request: Request, rep: str = "") -> Response:
     ctx = context(request, "queue")
-    reps = [r.id for t in ctx.rt.contract.contract.teams if t.side == "sales" for r in t.reps]
-    own = ctx.caller.name if ctx.caller.name in reps else (reps[0] if reps else "")
-    chosen = ctx.caller.name if ctx.caller.role == "rep" else (rep or own)
+    caller = ctx.caller
+    teams = [t for t in ctx.rt.contract.contract.teams if t.side == "sales"]
+    if caller.role == Role.SALES_MANAGER:
+        teams = [t for t in teams if t.id == caller.team]
+    reps = [r.id for t in teams for r in t.reps]
+    own = caller.rep_id if caller.rep_id else (reps[0] if reps else "")
+    chosen = (caller.rep_id or "") if caller.role == Role.REP else (rep or own or "")
     now = datetime.now(UTC)
     with ctx.rt.locked() as engine:
-        rows = work.rep_queue(engine, chosen, now)
+        rows = work.rep_queue(engine, caller, chosen, now)
     return _show(request, ctx, "queue.html", rows=rows, rep=chosen, reps=reps,
                  reasons=_reasons(ctx), active="queue",
                  message=request.query_params.get("done"))  # fmt: skip
-
-
-def _lead_owner(ctx: Ctx, lead_id: str) -> str | None:
-    lead = ctx.rt.engine.state.leads.get(lead_id)
-    if lead is None:
-        raise NotFound(f"no lead {lead_id!r}")
-    return lead.owner
 
 
 @router.get("/lead/{lead_id}", response_class=HTMLResponse)
@@ -94,11 +90,9 @@ def lead_page(request: Request, lead_id: str) -> Response:
     ctx = context(request)
     now = datetime.now(UTC)
     with ctx.rt.locked() as engine:
-        if not may_see_lead(ctx.caller, _lead_owner(ctx, lead_id)):
-            raise Forbidden(f"lead {lead_id} is not yours")
-        data = work.lead_page(engine, lead_id, now)
+        data = work.lead_page(engine, ctx.caller, lead_id, now)
     return _show(request, ctx, "lead.html", d=data, reasons=_reasons(ctx), active="",
-                 may_work=may_work(ctx.caller, data["lead"]["owner"]),
+                 may_work=may_work(ctx.caller, data["lead"]),
                  may_review=may_review(ctx.caller),
                  message=request.query_params.get("done"))  # fmt: skip
 
@@ -108,21 +102,19 @@ async def lead_verb(request: Request, lead_id: str, verb: str) -> Response:
     """Log a touch, qualify, disqualify or recycle, as the caller."""
     ctx = context(request)
     form = await _form(request)
-    by = ctx.caller.name
-    with ctx.rt.locked() as engine:
-        if not may_work(ctx.caller, _lead_owner(ctx, lead_id)):
-            raise Forbidden(f"the {ctx.caller.role} role may not work lead {lead_id}")
+    caller = ctx.caller
+    with ctx.rt.locked() as engine:  # the verbs check the permission table and the row rule
         if verb == "touch":
-            services.touch(engine, lead_id, by=by, kind=form.get("kind") or "call",
+            services.touch(engine, caller, lead_id, kind=form.get("kind") or "call",
                            outcome=form.get("outcome") or None,
                            note=form.get("note") or None)  # fmt: skip
         elif verb == "qualify":
             fields = {k[6:]: v for k, v in form.items() if k.startswith("field_") and v}
-            services.qualify(engine, lead_id, by=by, fields=fields)
+            services.qualify(engine, caller, lead_id, fields=fields)
         elif verb == "disqualify":
-            services.disqualify(engine, lead_id, by=by, reason=form.get("reason", ""))
+            services.disqualify(engine, caller, lead_id, reason=form.get("reason", ""))
         elif verb == "recycle":
-            services.recycle(engine, lead_id, by=by, reason=form.get("reason", ""))
+            services.recycle(engine, caller, lead_id, reason=form.get("reason", ""))
         else:
             raise NotFound(f"no lead action {verb!r} (touch, qualify, disqualify, recycle)")
     back = _local(form.get("next") or f"/lead/{lead_id}")

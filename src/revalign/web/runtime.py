@@ -1,22 +1,22 @@
-"""What the dashboard holds while it serves: the engine, one lock, the users and a cached
+"""What the dashboard holds beside the API's `Runtime` (engine, lock, users): a cached
 analytics snapshot (frames loaded into DuckDB) that is rebuilt when the ledger moves on."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from revalign.analytics.frames import Frames, load_frames
+from revalign.analytics.frames import Frames
 from revalign.analytics.metrics import MetricContext, MetricsResult, build_context, load
 from revalign.analytics.metrics.backends.duckdb import DuckDBBackend
 from revalign.analytics.metrics.compute import run_loaded
 from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events
+from revalign.api.runtime import Runtime
+from revalign.auth.users import UserStore
 from revalign.contract.schema import Contract, VersionedContract
 from revalign.engine import Engine
-from revalign.web.auth import Users
 
 
 @dataclass
@@ -34,14 +34,21 @@ class Snapshot:
 
 
 class WebRuntime:
-    """The engine and the analytics snapshot behind one lock: DuckDB connections and the
-    engine's state are not shared between threads."""
+    """The API runtime's engine and users, and the analytics snapshot, behind the runtime's
+    one lock: neither DuckDB connections nor the engine's state are shared between threads."""
 
-    def __init__(self, engine: Engine, users: Users) -> None:
-        self.engine = engine
-        self.users = users
-        self.lock = threading.RLock()
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.lock = runtime.lock
         self._snapshot: Snapshot | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return self.runtime.engine
+
+    @property
+    def users(self) -> UserStore:
+        return self.runtime.users
 
     @property
     def contract(self) -> VersionedContract:
@@ -60,17 +67,19 @@ class WebRuntime:
         old = self._snapshot
         if old is not None and old.seq == seq and old.as_of == when:
             return old
-        frames = load_frames(self.engine.ledger)
+        frames = self.runtime.frames()
         ctx = build_context(frames, self.contract.contract, when)
         backend = old.backend if old is not None else DuckDBBackend()
         load(backend, frames, ctx)
         terms = self.contract.contract
         sla = collect(read_sla_events(self.engine.ledger), terms)
-        self._snapshot = Snapshot(seq, when, frames, ctx, backend, run_loaded(backend, ctx), sla,
-                                  terms)
+        self._snapshot = Snapshot(
+            seq, when, frames, ctx, backend, run_loaded(backend, ctx), sla, terms
+        )
         return self._snapshot
 
     def close(self) -> None:
+        """Close the snapshot's engine (the API runtime closes the ledger)."""
         if self._snapshot is not None:
             self._snapshot.backend.close()
-        self.engine.close()
+            self._snapshot = None

@@ -1,4 +1,7 @@
-"""The session cookie: the caller and the language, signed (itsdangerous), HTTP-only."""
+"""The session cookie: the user's name and language, signed (itsdangerous), HTTP-only.
+
+The role is not in the cookie: every request asks the user store, so a disabled user or a
+changed role takes effect at once."""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import secrets
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-
-from revalign.web.auth import ROLES, Caller
 
 COOKIE = "revalign_session"
 MAX_AGE = 12 * 3600  # a working day; then log in again
@@ -23,19 +24,16 @@ class Sessions:
     def __init__(self, key: str) -> None:
         self._signer = URLSafeTimedSerializer(key, salt="revalign-dashboard")
 
-    def dump(self, caller: Caller, lang: str) -> str:
-        return self._signer.dumps({"n": caller.name, "r": caller.role, "t": caller.team,
-                                   "l": lang})  # fmt: skip
+    def dump(self, name: str, lang: str) -> str:
+        return self._signer.dumps({"n": name, "l": lang})
 
-    def load(self, token: str | None) -> tuple[Caller, str] | None:
-        """The caller and language of a valid, unexpired cookie; None otherwise."""
+    def load(self, token: str | None) -> tuple[str, str] | None:
+        """The user name and language of a valid, unexpired cookie; None otherwise."""
         if not token:
             return None
         try:
             data: dict[str, Any] = self._signer.loads(token, max_age=MAX_AGE)
         except BadSignature:
             return None
-        role = data.get("r")
-        if role not in ROLES:
-            return None
-        return Caller(str(data["n"]), role, data.get("t")), str(data.get("l") or "en")
+        name = data.get("n")
+        return (name, str(data.get("l") or "en")) if isinstance(name, str) else None

@@ -9,7 +9,7 @@ makes that measure unknown (null), never the unfiltered number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -77,7 +77,9 @@ def selected_metrics(
     by: Dimension | None = None,
 ) -> list[dict[str, Any]]:
     """Raw values of `metrics` under `sel` (rows keyed by metric name, plus `dim`)."""
-    sql = compile_metrics([m for m in metrics if not m.composite], by, measures=filtered_measures(sel))
+    sql = compile_metrics(
+        [m for m in metrics if not m.composite], by, measures=filtered_measures(sel)
+    )
     return backend.query(sql)
 
 
@@ -97,7 +99,7 @@ def drill_measure(name: str) -> Measure:
     return measure
 
 
-def drill_records(backend: Backend, name: str, sel: Selection) -> list[Mapping[str, Any]]:
+def drill_records(backend: Backend, name: str, sel: Selection) -> list[dict[str, Any]]:
     """The rows a count counts, under the same filter: `record_id`, dimensions, `month`."""
     measure = filtered(drill_measure(name), sel)
     dims = ", ".join(f"r.{d}" for d in measure.dims)

@@ -53,8 +53,11 @@ def plan(snap: Snapshot, events: Any) -> dict[str, Any]:
     terms, quarter = snap.terms, snap.ctx.quarter
     target = snap.ctx.revenue_target
     if target is None or target <= 0:
-        return {"quarter": quarter, "report": None,
-                "reason": f"no revenue target for {quarter} in the contract or the ledger"}
+        return {
+            "quarter": quarter,
+            "report": None,
+            "reason": f"no revenue target for {quarter} in the contract or the ledger",
+        }
     inputs = plan_inputs_from_frames(snap.frames, terms)
     windows = capacity_windows(events)
     if windows:

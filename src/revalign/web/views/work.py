@@ -1,28 +1,29 @@
-"""The work pages: the SAL queue, a rep's queue and the lead page (with the clocks left)."""
+"""The work pages: the SAL queue, a rep's queue and the lead page (with the clocks left).
+Reads and writes go through the verbs layer, which applies the row rule (a rep sees own
+leads, a sales manager the team's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from revalign.core.explain import explain_lead, explanation_to_json
+from revalign import services
+from revalign.auth import Caller
 from revalign.core.sla import calendar_for
 from revalign.core.state import Clock
 from revalign.engine import Engine
 from revalign.errors import NotFound
 from revalign.event_queries import EventFilter, list_events
-from revalign.lead_queries import LeadFilter, list_leads
 from revalign.routing_queries import route_explain
-from revalign.services import lead_show
-from revalign.web.auth import Caller
+from revalign.services.lead_list import LeadQuery, list_page
 
 _WORKED = ("sal", "sql")
+QUEUE_LIMIT = 200
 
 
 def clock_left(engine: Engine, clock: Clock, now: datetime) -> dict[str, Any]:
     """A running clock's time left: business hours in its owner's calendar, else wall hours."""
-    terms = engine.contract.contract
-    calendar = calendar_for(terms, clock.sla, clock.owner)
+    calendar = calendar_for(engine.contract.contract, clock.sla, clock.owner)
     if now >= clock.due_at:
         wall = (now - clock.due_at).total_seconds() / 3600
         return {"hours": -round(wall, 1), "business": False, "overdue": True}
@@ -44,21 +45,6 @@ def _running(engine: Engine, lead_id: str, now: datetime) -> list[dict[str, Any]
     return out
 
 
-def sal_queue(engine: Engine, caller: Caller, team: str, now: datetime) -> list[dict[str, Any]]:
-    """MQLs waiting at the SAL gate (a manager's own team first), with the clock running."""
-    chosen = team or (caller.team if caller.role == "sales_manager" else "") or None
-    rows = list_leads(engine.ledger, LeadFilter(queue="sal-review", team=chosen, limit=200))
-    state = engine.state
-    for row in rows:
-        lead = state.leads.get(row["lead_id"])
-        row["clocks"] = _running(engine, row["lead_id"], now)
-        row["why"] = _routing_reason(engine, row["lead_id"])
-        if lead is not None:
-            parts = explain_lead(lead, engine.contract, now).parts
-            row["top_parts"] = [p.to_dict() for p in parts[:3]]
-    return rows
-
-
 def _routing_reason(engine: Engine, lead_id: str) -> str | None:
     """The reason of the lead's latest routing decision ("rule 'apac' -> sdr-apac; …")."""
     try:
@@ -69,13 +55,32 @@ def _routing_reason(engine: Engine, lead_id: str) -> str | None:
     return str(reason) if reason else None
 
 
-def rep_queue(engine: Engine, rep: str, now: datetime) -> list[dict[str, Any]]:
+def _rows(engine: Engine, caller: Caller, query: LeadQuery) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in list_page(engine.ledger, caller, query).items]
+
+
+def sal_queue(engine: Engine, caller: Caller, team: str, now: datetime) -> list[dict[str, Any]]:
+    """MQLs waiting at the SAL gate that the caller may see, oldest clock first."""
+    rows = _rows(engine, caller, LeadQuery(stage="mql", team=team or None, limit=QUEUE_LIMIT))
+    state = engine.state
+    for row in rows:
+        lead = state.leads[row["lead_id"]]
+        row["clocks"] = _running(engine, row["lead_id"], now)
+        row["why"] = _routing_reason(engine, row["lead_id"])
+        parts = services.explain(engine, caller, row["lead_id"], now).report["parts"]
+        row["top_parts"] = sorted(parts, key=lambda p: -abs(p["points"]))[:3]
+        row["high_intent"] = lead.high_intent
+    return sorted(rows, key=lambda r: min((c["due_at"] for c in r["clocks"]), default=now))
+
+
+def rep_queue(engine: Engine, caller: Caller, rep: str, now: datetime) -> list[dict[str, Any]]:
     """The rep's leads being worked (SAL, SQL) with clocks, cadence and the next action."""
-    rows = [r for r in list_leads(engine.ledger, LeadFilter(owner=rep)) if r["stage"] in _WORKED]
+    rows = [r for stage in _WORKED for r in _rows(
+        engine, caller, LeadQuery(owner=rep, stage=stage, limit=QUEUE_LIMIT))]  # fmt: skip
     cadence = engine.contract.contract.qualification.cadence
     for row in rows:
-        shown = lead_show(engine, row["lead_id"], now)
-        row["cadence"] = shown["cadence"]
+        shown = services.lead_show(engine, caller, row["lead_id"], now)
+        row["cadence"] = shown.cadence.model_dump()
         row["touches_needed"] = cadence.min_touches
         row["window_days"] = cadence.window_days
         row["days_in_stage"] = (now - row["stage_at"]).days if row["stage_at"] else None
@@ -94,13 +99,10 @@ def _next_action(row: dict[str, Any]) -> str:
     return "qualify or disposition"
 
 
-def lead_page(engine: Engine, lead_id: str, now: datetime) -> dict[str, Any]:
-    state = engine.state
-    lead = state.leads.get(lead_id)
-    if lead is None:
-        raise NotFound(f"no lead {lead_id!r}")
-    shown = lead_show(engine, lead_id, now)
-    explanation = explanation_to_json(explain_lead(lead, engine.contract, now))
+def lead_page(engine: Engine, caller: Caller, lead_id: str, now: datetime) -> dict[str, Any]:
+    """Everything the lead page shows; NotFound for a lead the caller may not see."""
+    shown = services.lead_show(engine, caller, lead_id, now)
+    explanation = services.explain(engine, caller, lead_id, now).report
     try:
         routing = route_explain(engine.ledger, lead_id)["decisions"]
     except NotFound:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from revalign.charts import ChartSpec
 
-CellKind = Literal["text", "count", "money", "rate", "number", "date", "days", "hours"]
+# "unit": the row's own `unit` key says (a table of mixed metrics)
+CellKind = Literal["text", "count", "money", "rate", "number", "date", "days", "hours", "unit"]
 ReportKind = Literal["weekly", "scorecard", "qbr", "retro", "winloss", "content"]
 REPORT_KINDS: tuple[ReportKind, ...] = ("weekly", "scorecard", "qbr", "retro", "winloss", "content")
 

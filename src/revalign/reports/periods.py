@@ -62,6 +62,19 @@ def period_of(at: datetime, grain: Grain) -> Period:
     return parse(str(at.year))
 
 
+# How long after a period ends its meeting is held: the default period is the latest whose
+# end lies within this of the as-of moment (the week just ended, the month just ending, the
+# quarter whose QBR is due).
+_SLACK = {"week": timedelta(days=1), "month": timedelta(days=1),
+          "quarter": timedelta(days=32), "year": timedelta(days=32)}  # fmt: skip
+
+
 def resolve(text: str | None, as_of: datetime, grain: Grain) -> Period:
-    """--period if given, else the period of `grain` holding `as_of`."""
-    return parse(text) if text else period_of(as_of, grain)
+    """--period if given, else the latest period of `grain` that has ended by as-of (with
+    the grain's slack: a QBR is prepared in the quarter's last month)."""
+    if text:
+        return parse(text)
+    period = period_of(as_of, grain)
+    while period.end > as_of + _SLACK[grain]:
+        period = period.previous()
+    return period

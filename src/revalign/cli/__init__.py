@@ -12,6 +12,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     ledger_cmds,
     person_cmds,
     plan_cmds,
+    report_cmds,
     route_cmds,
     score_cmds,
     sla_cmds,

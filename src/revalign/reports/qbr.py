@@ -50,7 +50,7 @@ def _labels(inputs: ReportInputs) -> dict[str, str]:
 
 
 def _headline(inputs: ReportInputs, quarter: Period) -> Section:
-    t, f = inputs.t, inputs.fmt
+    t = inputs.t
     now = inputs.window(quarter.start, quarter.end, None, _HEADLINE)[0]
     before = quarter.previous()
     then = inputs.window(before.start, before.end, None, _HEADLINE)[0]

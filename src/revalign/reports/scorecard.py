@@ -16,8 +16,7 @@ from revalign.reports.inputs import ReportInputs
 from revalign.reports.model import Column, Report, Section, Table
 from revalign.reports.periods import Period
 
-_NAMES = ("leads", "mqls", "sals", "sqls", "mql_to_sql_rate", "sal_acceptance_rate",
-          "cost_per_sql")  # fmt: skip
+_NAMES = ("leads", "mqls", "sals", "sqls", "mql_to_sql_rate", "sal_acceptance_rate", "cost_per_sql")
 
 
 def build(inputs: ReportInputs, period: Period) -> Report:
@@ -25,12 +24,19 @@ def build(inputs: ReportInputs, period: Period) -> Report:
     by_campaign = _rows(inputs, period, "campaign")
     by_channel = _rows(inputs, period, "channel")
     return Report(
-        kind="scorecard", title=t("Monthly lead-quality scorecard"),
-        period=period_label(period, inputs.fmt), lang=inputs.lang, currency=inputs.currency,
-        as_of=inputs.as_of, contract_version=inputs.contract.version,
-        sections=(_verdicts(inputs, by_campaign, by_channel),
-                  _section(inputs, "campaign", by_campaign), _section(inputs, "channel", by_channel)),
-    )  # fmt: skip
+        kind="scorecard",
+        title=t("Monthly lead-quality scorecard"),
+        period=period_label(period, inputs.fmt),
+        lang=inputs.lang,
+        currency=inputs.currency,
+        as_of=inputs.as_of,
+        contract_version=inputs.contract.version,
+        sections=(
+            _verdicts(inputs, by_campaign, by_channel),
+            _section(inputs, "campaign", by_campaign),
+            _section(inputs, "channel", by_channel),
+        ),
+    )
 
 
 def _rows(inputs: ReportInputs, period: Period, by: Dimension) -> list[dict[str, Any]]:
@@ -69,11 +75,17 @@ def _section(inputs: ReportInputs, by: str, rows: list[dict[str, Any]]) -> Secti
     )
     charts: tuple[ChartSpec, ...] = ()
     if by == "channel":
-        charts = (bar_chart(
-            [Bar(str(r["channel"]), r["mql_to_sql_rate"]) for r in rows],
-            title=t("MQL→SQL by channel"), x_title=t("Channel"), y_title=t("MQL→SQL"),
-            kind="rate", lang=inputs.lang, currency=inputs.currency,
-        ),)  # fmt: skip
+        charts = (
+            bar_chart(
+                [Bar(str(r["channel"]), r["mql_to_sql_rate"]) for r in rows],
+                title=t("MQL→SQL by channel"),
+                x_title=t("Channel"),
+                y_title=t("MQL→SQL"),
+                kind="rate",
+                lang=inputs.lang,
+                currency=inputs.currency,
+            ),
+        )
     return Section(title, tables=(table,), charts=charts)
 
 
@@ -104,7 +116,7 @@ def judge(inputs: ReportInputs, name: str, row: dict[str, Any]) -> tuple[list[st
         )
     elif accept is not None and rate is not None and rate >= slas.mql_to_sql_good:
         good.append(t("{name}: SAL acceptance {rate}").format(name=name, rate=f.pct(accept)))
-    return good, fix  # fmt: skip
+    return good, fix
 
 
 def _verdicts(
@@ -133,7 +145,12 @@ def _verdicts(
         note = t("Too few MQLs to judge (fewer than {n}): {names}").format(
             n=f.count(least), names=", ".join(small)
         )
-    table = Table("celebrate_fix", t("What to celebrate and what to fix"),
-                  (Column("verdict", t("Verdict")), Column("what", t("What"))), rows,
-                  empty=t("No campaign or channel had enough MQLs to judge."), note=note)  # fmt: skip
+    table = Table(
+        "celebrate_fix",
+        t("What to celebrate and what to fix"),
+        (Column("verdict", t("Verdict")), Column("what", t("What"))),
+        rows,
+        empty=t("No campaign or channel had enough MQLs to judge."),
+        note=note,
+    )
     return Section(t("Celebrate and fix"), tables=(table,))

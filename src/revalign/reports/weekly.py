@@ -59,7 +59,8 @@ def _leads(inputs: ReportInputs, period: Period) -> Section:
         lang=inputs.lang, currency=inputs.currency,
     )  # fmt: skip
     f = inputs.fmt
-    line = t("Leads {leads} · MQLs {mqls} · SALs {sals} · SQLs {sqls} · opportunities {opps}").format(
+    text = t("Leads {leads} · MQLs {mqls} · SALs {sals} · SQLs {sqls} · opportunities {opps}")
+    line = text.format(
         leads=f.count(total["leads"]), mqls=f.count(total["mqls"]), sals=f.count(total["sals"]),
         sqls=f.count(total["sqls"]), opps=f.count(total["opportunities"]),
     )  # fmt: skip

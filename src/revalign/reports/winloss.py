@@ -127,9 +127,14 @@ def _cycle(inputs: ReportInputs, done: pd.DataFrame) -> Section:
     for won, label in ((True, t("Won")), (False, t("Lost"))):
         part = done[done["won"] == won]
         days = (part["closed_at"] - part["created_at"]).dt.total_seconds() / 86400
-        rows.append({"outcome": label, "deals": len(part),
-                     "median_days": float(days.median()) if len(part) else None,
-                     "amount": money_sum(part["report_amount"]) if len(part) else None})  # fmt: skip
+        rows.append(
+            {
+                "outcome": label,
+                "deals": len(part),
+                "median_days": float(days.median()) if len(part) else None,
+                "amount": money_sum(part["report_amount"]) if len(part) else None,
+            }
+        )
     table = Table("cycle", t("Cycle length (opportunity created to close)"),
                   (Column("outcome", t("Outcome")), Column("deals", t("Deals"), "count"),
                    Column("median_days", t("Median days"), "days"),

@@ -23,17 +23,26 @@ from revalign.i18n import (
 from revalign.i18n.catalog import read_catalog
 
 SRC = Path(revalign.__file__).parent
-_METHODS = [("**.py", "python"), ("**/templates/**.j2", "jinja2")]
-_OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+# The translated parts of the package: the reports (and the web pages, when present).
+TRANSLATED = ("reports", "web", "charts")
+_TEMPLATES = ("**/templates/**.j2", "**/templates/**.html")
+_METHODS = [("**.py", "python"), *((p, "jinja2") for p in _TEMPLATES)]
+_OPTIONS = {p: {"extensions": "jinja2.ext.i18n", "trimmed": "true"} for p in _TEMPLATES}
+# `t` is the reports' name for their translator (inputs.t)
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "t": None}
 
 
 def used_msgids() -> set[str]:
-    """Every string the code and templates pass to gettext (`_`, `gettext`, `ngettext`)."""
+    """Every literal string the translated parts pass to gettext (`_`, `t`, `ngettext`)."""
     found: set[str] = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(SRC), _METHODS, _OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
-    ):
-        found.update([message] if isinstance(message, str) else [m for m in message if m])
+    for part in TRANSLATED:
+        folder = SRC / part
+        if not folder.is_dir():
+            continue
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            str(folder), _METHODS, _OPTIONS, keywords=_KEYWORDS
+        ):
+            found.update([message] if isinstance(message, str) else [m for m in message if m])
     return found
 
 

@@ -3,6 +3,7 @@
 from revalign.cli import (  # noqa: F401  (imported for their commands)
     analytics_cmds,
     attribution_cmds,
+    calendar_cmds,
     contract_cmds,
     dataset_cmds,
     events_cmds,

@@ -102,6 +102,9 @@ def bar_chart(
             else alt.XOffset("series:N")  # fmt: skip
         tooltip.append(alt.Tooltip("series:N", title=None))
     chart = _base(title, _values(rows)).mark_bar().encode(**enc, tooltip=tooltip)
+    if horizontal:  # a bar's thickness, not the chart's, stays the same for 1 or 20 bars
+        series = max(1, len({r.series for r in rows}))
+        chart = chart.properties(height=max(60, min(HEIGHT * 2, 24 * len(order) * series)))
     return ChartSpec(chart.to_dict(), lang, currency, title)
 
 

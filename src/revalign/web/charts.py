@@ -1,101 +1,89 @@
-"""Charts in the page: Vega-Lite specs rendered to SVG on the server (vl-convert), so the
-page needs no chart script and an export renders the very same spec."""
+"""The dashboard's charts: the shared Vega-Lite builders (`revalign.charts`, the same specs
+the report files embed) rendered to SVG on the server, so the page needs no chart script.
+The conversion charts add reference lines (the 40 % / 20 % bands, the 60 % SAL line)."""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-import vl_convert as vlc
+from revalign.charts import Bar, ChartSpec, bar_chart, line_chart, to_svg
+from revalign.charts.specs import ValueKind
 
-Spec = dict[str, Any]
+_OWN_LAYER = ("mark", "encoding", "transform", "params")
 
 
 def bars(
     rows: Sequence[Mapping[str, Any]],
-    x: str,
-    y: str,
+    label: str,
+    value: str,
     *,
+    title: str,
     x_title: str,
     y_title: str,
-    y_format: str = ",.0f",
+    kind: ValueKind = "count",
+    lang: str = "en",
+    currency: str = "USD",
     rules: Sequence[tuple[float, str]] = (),
-    width: int = 520,
-) -> Spec:
-    """Horizontal bars of `y` per `x` (categories down the side), with optional reference
-    lines (value, label) such as the 60 % SAL acceptance line."""
-    data = [{x: str(r[x]), y: r[y]} for r in rows if r.get(y) is not None]
-    layers: list[Spec] = [{
-        "mark": {"type": "bar", "color": "#3b6ea5"},
-        "encoding": {
-            "y": {"field": x, "type": "nominal", "title": x_title, "sort": "-x"},
-            "x": {"field": y, "type": "quantitative", "title": y_title,
-                  "axis": {"format": y_format}},
-            "tooltip": [{"field": x}, {"field": y, "format": y_format}],
-        },
+) -> ChartSpec:
+    """Horizontal bars of `value` per `label` (largest first), with optional reference lines
+    (value, text) drawn across them."""
+    data = sorted(
+        (Bar(str(r[label]) if r[label] is not None else "—", float(r[value]))
+         for r in rows if r.get(value) is not None),
+        key=lambda b: -(b.value or 0),
+    )  # fmt: skip
+    chart = bar_chart(data, title=title, x_title=x_title, y_title=y_title, kind=kind,
+                      currency=currency, lang=lang)  # fmt: skip
+    return with_rules(chart, rules) if rules else chart
+
+
+def with_rules(chart: ChartSpec, rules: Sequence[tuple[float, str]]) -> ChartSpec:
+    """The chart with vertical reference lines at each (value, text)."""
+    spec = dict(chart.spec)
+    base = {k: spec.pop(k) for k in _OWN_LAYER if k in spec}
+    line = {"type": "rule", "color": "#b3261e", "strokeDash": [4, 3], "strokeWidth": 1.5}
+    text = {"type": "text", "align": "left", "dx": 3, "dy": -4, "color": "#b3261e", "y": 0}
+    marks = [{
+        "data": {"values": [{"v": v, "t": t} for v, t in rules]},
+        "layer": [
+            {"mark": line, "encoding": {"x": {"field": "v", "type": "quantitative"}}},
+            {"mark": text, "encoding": {"x": {"field": "v", "type": "quantitative"},
+                                        "text": {"field": "t"}}},
+        ],
     }]  # fmt: skip
-    for value, label in rules:
-        layers.append({
-            "data": {"values": [{"v": value, "label": label}]},
-            "layer": [
-                {"mark": {"type": "rule", "color": "#c0392b", "strokeDash": [4, 3]},
-                 "encoding": {"x": {"field": "v", "type": "quantitative"}}},
-                {"mark": {"type": "text", "align": "left", "dx": 3, "dy": -6, "color": "#c0392b"},
-                 "encoding": {"x": {"field": "v", "type": "quantitative"},
-                              "text": {"field": "label"}}},
-            ],
-        })  # fmt: skip
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": width,
-        "height": {"step": 18},
-        "data": {"values": data},
-        "layer": layers,
-    }
+    spec["layer"] = [base, *marks]
+    return replace(chart, spec=spec)
 
 
 def lines(
     rows: Sequence[Mapping[str, Any]],
     x: str,
-    series: Sequence[str],
+    series: Mapping[str, str],
     *,
+    title: str,
     x_title: str,
     y_title: str,
-    y_format: str = ".0%",
-    width: int = 520,
-) -> Spec:
-    """One line per column in `series` over `x` (months): the trend of a few rates."""
-    data = [{x: r[x], "series": s, "value": r[s]} for r in rows for s in series
-            if r.get(s) is not None]  # fmt: skip
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": width,
-        "height": 200,
-        "data": {"values": data},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": x, "type": "ordinal", "title": x_title},
-            "y": {"field": "value", "type": "quantitative", "title": y_title,
-                  "axis": {"format": y_format}},
-            "color": {"field": "series", "type": "nominal", "title": None},
-            "tooltip": [{"field": x}, {"field": "series"},
-                        {"field": "value", "format": y_format}],
-        },
-    }  # fmt: skip
-
-
-def svg(spec: Spec) -> str:
-    """The chart as an SVG document (no external references)."""
-    return str(vlc.vegalite_to_svg(spec))
+    kind: ValueKind = "rate",
+    lang: str = "en",
+    currency: str = "USD",
+) -> ChartSpec:
+    """One line per column of `series` (column → legend text) over `x` (months)."""
+    data = [Bar(str(r[x]), float(r[col]), name) for r in rows
+            for col, name in series.items() if r.get(col) is not None]  # fmt: skip
+    return line_chart(data, title=title, x_title=x_title, y_title=y_title, kind=kind,
+                      currency=currency, lang=lang)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)
-def _svg_of(text: str) -> str:
-    return str(vlc.vegalite_to_svg(json.loads(text)))
+def _svg(spec: str, lang: str, currency: str, title: str) -> str:
+    return to_svg(ChartSpec(json.loads(spec), lang, currency, title))
 
 
-def cached_svg(spec: Spec) -> str:
-    """`svg`, remembered per spec (a page is redrawn with the same data many times)."""
-    return _svg_of(json.dumps(spec, sort_keys=True, default=str))
+def svg(chart: ChartSpec) -> str:
+    """The chart as SVG, remembered per spec (a page is redrawn with the same data often)."""
+    text = json.dumps(chart.spec, sort_keys=True, default=str)
+    return _svg(text, chart.lang, chart.currency, chart.title)

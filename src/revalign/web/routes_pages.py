@@ -28,7 +28,7 @@ def home(request: Request) -> Response:
     ctx = context(request, "home")
     with ctx.rt.locked():
         snap = ctx.rt.snapshot(ctx.filters.moment())
-        data = meeting.home(snap, ctx.filters.selection())
+        data = meeting.home(snap, ctx.filters.selection(), ctx.lang)
     return _show(request, ctx, "home.html", d=data, active="home")
 
 
@@ -37,7 +37,7 @@ def _breakdown(request: Request, key: str, by: str) -> Response:
     view = {"pipeline": sources.pipeline, "conversion": sources.conversion,
             "aging": sources.aging}[key]  # fmt: skip
     with ctx.rt.locked():
-        data = view(ctx.rt.snapshot(ctx.filters.moment()), ctx.filters.selection(), by)
+        data = view(ctx.rt.snapshot(ctx.filters.moment()), ctx.filters.selection(), by, ctx.lang)
     return _show(request, ctx, f"{key}.html", d=data, active=key, dims=sources.BREAKDOWNS)
 
 
@@ -68,7 +68,7 @@ def forecast(request: Request) -> Response:
 def attribution(request: Request) -> Response:
     ctx = context(request, "attribution")
     with ctx.rt.locked():
-        data = money.attribution(ctx.rt.snapshot(ctx.filters.moment()))
+        data = money.attribution(ctx.rt.snapshot(ctx.filters.moment()), ctx.lang)
     return _show(request, ctx, "attribution.html", d=data, active="attribution")
 
 

@@ -27,7 +27,7 @@ def _supports(measure: Measure, dim: Dimension | None) -> bool:
     return dim is None or dim in measure.dims
 
 
-def _ref(name: str, dim: Dimension | None, measures: Mapping[str, Measure]) -> str:
+def _ref(name: str, dim: Dimension | None, measures: Mapping[str, Measure] = MEASURES) -> str:
     measure = measures[name]
     if not _supports(measure, dim):
         return _NULL
@@ -35,7 +35,7 @@ def _ref(name: str, dim: Dimension | None, measures: Mapping[str, Measure]) -> s
 
 
 def _expression(
-    metric: Metric, dim: Dimension | None, cohort: bool, measures: Mapping[str, Measure]
+    metric: Metric, dim: Dimension | None, cohort: bool, measures: Mapping[str, Measure] = MEASURES
 ) -> str:
     if metric.composite or (dim is not None and dim not in metric.dims):
         return _NULL
@@ -55,7 +55,8 @@ def compile_metrics(
 ) -> str:
     """One query: a `dim` column ('all' for the overall view) and one column per metric.
 
-    `measures` replaces the measure set (the filtered measures of `select.py`)."""
+    `measures`: the measure set (default: the one set; reports pass it restricted to a
+    time window, see reports/window.py; the dashboard filtered, see select.py)."""
     used: list[str] = []
     for metric in metrics:
         if metric.composite or (dim is not None and dim not in metric.dims):

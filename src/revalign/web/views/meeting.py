@@ -9,6 +9,7 @@ from revalign.analytics.metrics.select import Selection
 from revalign.analytics.sla_facts import week_of
 from revalign.analytics.sla_report import escalation_list, weekly_report
 from revalign.web import charts
+from revalign.web.i18n import translator
 from revalign.web.runtime import Snapshot
 from revalign.web.views.numbers import breakdown, values
 
@@ -17,7 +18,8 @@ TREND = ("mql_to_sql_rate", "sal_acceptance_rate", "sla_compliance_sales",
          "sla_compliance_marketing")  # fmt: skip
 
 
-def home(snap: Snapshot, sel: Selection) -> dict[str, Any]:
+def home(snap: Snapshot, sel: Selection, lang: str) -> dict[str, Any]:
+    _ = translator(lang)
     v = values(snap, sel, (*FUNNEL, "pipeline_value", "pipeline_coverage", "won_revenue",
                            "sla_compliance_sales", "sla_compliance_marketing"))  # fmt: skip
     steps = []
@@ -50,8 +52,9 @@ def home(snap: Snapshot, sel: Selection) -> dict[str, Any]:
         "sla_sides": sides,
         "escalations": escalations[-20:],
         "escalations_open": len(escalations),
-        "trend_svg": charts.cached_svg(charts.lines(
-            trend, "month", TREND, x_title="Month", y_title="Rate")),
+        "trend_svg": charts.svg(charts.lines(
+            trend, "month", {k: _(k) for k in TREND}, title=_("Trend by month"),
+            x_title=_("Month"), y_title=_("Rate"), lang=lang, currency=ctx.currency)),
         "null_reasons": snap.overall.null_reasons,
     }  # fmt: skip
 

@@ -15,6 +15,7 @@ from revalign.analytics.planning.capacity import capacity_windows, sal_capacity
 from revalign.analytics.planning.measure import plan_inputs_from_frames
 from revalign.core.events import EventType
 from revalign.web import charts
+from revalign.web.i18n import translator
 from revalign.web.runtime import Snapshot
 
 
@@ -27,7 +28,8 @@ def forecast(snap: Snapshot, rep: str) -> dict[str, Any]:
     return {"rows": rows, "sources": SOURCES, "summary": view["summary"], "current": current}
 
 
-def attribution(snap: Snapshot) -> dict[str, Any]:
+def attribution(snap: Snapshot, lang: str) -> dict[str, Any]:
+    _ = translator(lang)
     data = input_from_frames(snap.frames, snap.terms)
     reports = {m: attribution_report(data, m) for m in MODELS}
     channels = sorted({c for r in reports.values() for c in r["revenue"]})
@@ -42,10 +44,11 @@ def attribution(snap: Snapshot) -> dict[str, Any]:
             "cost": cost.get(c),
         })  # fmt: skip
     chart_rows = [{"channel": r["channel"], "markov": r["revenue"]["markov"]} for r in rows]
-    chart = charts.bars(chart_rows, "channel", "markov", x_title="Channel",
-                        y_title=f"Revenue credit, Markov ({snap.ctx.currency})")  # fmt: skip
+    chart = charts.bars(chart_rows, "channel", "markov", title=_("Revenue credit (Markov)"),
+                        x_title=_("Channel"), y_title=_("Revenue credit (Markov)"),
+                        kind="money", lang=lang, currency=snap.ctx.currency)  # fmt: skip
     return {"models": MODELS, "rows": rows, "total_revenue": first["total_revenue"],
-            "journeys": first["journeys"], "chart_svg": charts.cached_svg(chart)}  # fmt: skip
+            "journeys": first["journeys"], "chart_svg": charts.svg(chart)}  # fmt: skip
 
 
 def plan(snap: Snapshot, events: Any) -> dict[str, Any]:

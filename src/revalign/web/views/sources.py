@@ -7,6 +7,7 @@ from typing import Any
 from revalign.analytics.metrics import Dimension
 from revalign.analytics.metrics.select import Selection
 from revalign.web import charts
+from revalign.web.i18n import translator
 from revalign.web.runtime import Snapshot
 from revalign.web.views.numbers import breakdown, rejection_reasons, values
 
@@ -23,7 +24,8 @@ def _by(text: str, default: Dimension) -> Dimension:
     return next((d for d in BREAKDOWNS if d == text), default)
 
 
-def pipeline(snap: Snapshot, sel: Selection, by: str) -> dict[str, Any]:
+def pipeline(snap: Snapshot, sel: Selection, by: str, lang: str) -> dict[str, Any]:
+    _ = translator(lang)
     dim = _by(by, "channel")
     rows = breakdown(snap, sel, PIPELINE, dim)
     total = values(snap, sel, PIPELINE)
@@ -31,13 +33,15 @@ def pipeline(snap: Snapshot, sel: Selection, by: str) -> dict[str, Any]:
     won = total["won_revenue"]
     sourced["sales"] = won - sourced["marketing"] if won is not None and sourced["marketing"]\
         is not None else None  # fmt: skip
-    chart = charts.bars(rows, dim, "pipeline_value", x_title=dim.title(),
-                        y_title=f"Open pipeline ({snap.ctx.currency})")  # fmt: skip
+    chart = charts.bars(rows, dim, "pipeline_value", title=_("Open pipeline"), x_title=_(dim),
+                        y_title=_("Open pipeline"), kind="money", lang=lang,
+                        currency=snap.ctx.currency)  # fmt: skip
     return {"by": dim, "rows": rows, "total": total, "sourced": sourced,
-            "chart_svg": charts.cached_svg(chart), "columns": PIPELINE}  # fmt: skip
+            "chart_svg": charts.svg(chart), "columns": PIPELINE}  # fmt: skip
 
 
-def conversion(snap: Snapshot, sel: Selection, by: str) -> dict[str, Any]:
+def conversion(snap: Snapshot, sel: Selection, by: str, lang: str) -> dict[str, Any]:
+    _ = translator(lang)
     dim = _by(by, "channel")
     rows = breakdown(snap, sel, CONVERSION, dim)
     ctx = snap.ctx
@@ -49,16 +53,34 @@ def conversion(snap: Snapshot, sel: Selection, by: str) -> dict[str, Any]:
         sal = r["sal_acceptance_rate"]
         r["sal_flag"] = sal is not None and sal < (ctx.sal_acceptance_min or 0.6)
     line = ctx.sal_acceptance_min or 0.6
-    sal_chart = charts.bars(rows, dim, "sal_acceptance_rate", x_title=dim.title(),
-                            y_title="SAL acceptance rate", y_format=".0%",
-                            rules=[(line, f"{line:.0%}")])  # fmt: skip
-    mql_chart = charts.bars(rows, dim, "mql_to_sql_rate", x_title=dim.title(),
-                            y_title="MQL→SQL rate", y_format=".0%",
-                            rules=[(good, f"{good:.0%}"), (bad, f"{bad:.0%}")])  # fmt: skip
+    sal_chart = charts.bars(
+        rows,
+        dim,
+        "sal_acceptance_rate",
+        title=_("SAL acceptance"),
+        x_title=_(dim),
+        y_title=_("SAL acceptance"),
+        rules=[(line, f"{line:.0%}")],
+        kind="rate",
+        lang=lang,
+        currency=ctx.currency,
+    )
+    mql_chart = charts.bars(
+        rows,
+        dim,
+        "mql_to_sql_rate",
+        title=_("MQL→SQL"),
+        x_title=_(dim),
+        y_title=_("MQL→SQL"),
+        rules=[(good, f"{good:.0%}"), (bad, f"{bad:.0%}")],
+        kind="rate",
+        lang=lang,
+        currency=ctx.currency,
+    )
     return {
         "by": dim, "rows": rows, "total": values(snap, sel, CONVERSION), "good": good,
         "bad": bad, "sal_line": line, "reasons": rejection_reasons(snap, sel),
-        "sal_svg": charts.cached_svg(sal_chart), "mql_svg": charts.cached_svg(mql_chart),
+        "sal_svg": charts.svg(sal_chart), "mql_svg": charts.svg(mql_chart),
         "columns": CONVERSION,
     }  # fmt: skip
 
@@ -67,7 +89,7 @@ def _bad(snap: Snapshot) -> float:
     return snap.terms.slas.mql_to_sql_bad
 
 
-def aging(snap: Snapshot, sel: Selection, by: str) -> dict[str, Any]:
+def aging(snap: Snapshot, sel: Selection, by: str, lang: str) -> dict[str, Any]:
     dim = _by(by, "rep")
     rows = breakdown(snap, sel, AGING, dim)
     return {"by": dim, "rows": rows, "total": values(snap, sel, AGING), "columns": AGING}

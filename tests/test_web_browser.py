@@ -195,3 +195,35 @@ def test_bahasa_indonesia_changes_the_strings(watched: Watched, artefacts: Path)
     assert "Skor Keselarasan" in page.inner_text("main")
     page.screenshot(path=str(artefacts / "home-id.png"), full_page=True)
     assert watched.problems == []
+
+
+def test_a_rep_logs_a_touch_from_the_queue(watched: Watched, ledger_url: str) -> None:
+    watched.login("rep")
+    page = watched.page
+    page.goto(f"{watched.base}/queue")
+    rows = page.locator("table.queue tbody tr[id^=q-]")
+    assert rows.count() >= 1
+    lead_id = (rows.nth(0).get_attribute("id") or "")[2:]
+    cadence = page.locator(f"#q-{lead_id} td").nth(3)
+    before = int(cadence.inner_text().split("/")[0])
+    contract = default_contract()
+    with open_engine(ledger_url, contract, create=False) as engine:
+        touches = len(engine.state.leads[lead_id].touches)
+    page.locator(f"#q-{lead_id} select[name=kind]").select_option("email")
+    page.locator(f"#q-{lead_id} button[type=submit]").click()
+    page.wait_for_selector(f".notice:has-text('touch:{lead_id}')")
+    after = int(page.locator(f"#q-{lead_id} td").nth(3).inner_text().split("/")[0])
+    assert after == before + 1
+    with open_engine(ledger_url, contract, create=False) as engine:
+        assert len(engine.state.leads[lead_id].touches) == touches + 1
+    assert watched.problems == []
+
+
+def test_marketing_cannot_accept_an_mql_even_by_posting(watched: Watched, ledger_url: str) -> None:
+    contract = default_contract()
+    with open_engine(ledger_url, contract, create=False) as engine:
+        mql = next(x.lead_id for x in engine.state.leads.values() if x.stage.value == "mql")
+    watched.login("marketing")
+    response = watched.page.request.post(f"{watched.base}/sal/{mql}/accept", form={"note": "x"})
+    assert response.status == 403
+    assert _stage(ledger_url, mql) == "mql"

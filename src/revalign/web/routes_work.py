@@ -32,10 +32,15 @@ def _reasons(ctx: Ctx) -> dict[str, list[str]]:
             "recycle": list(q.recycle_reasons)}  # fmt: skip
 
 
+def _now(ctx: Ctx) -> datetime:
+    """The clocks' "now": the page's `as_of` when given (a look back), else this moment."""
+    return ctx.filters.moment() if ctx.filters.as_of else datetime.now(UTC)
+
+
 @router.get("/sal", response_class=HTMLResponse)
 def sal_queue(request: Request) -> Response:
     ctx = context(request, "sal")
-    now = datetime.now(UTC)
+    now = _now(ctx)
     with ctx.rt.locked() as engine:
         rows = work.sal_queue(engine, ctx.caller, ctx.filters.team, now)
     return _show(request, ctx, "sal.html", rows=rows, reasons=_reasons(ctx), active="sal",
@@ -77,7 +82,7 @@ def rep_queue(request: Request, rep: str = "") -> Response:
     reps = [r.id for t in teams for r in t.reps]
     own = caller.rep_id if caller.rep_id else (reps[0] if reps else "")
     chosen = (caller.rep_id or "") if caller.role == Role.REP else (rep or own or "")
-    now = datetime.now(UTC)
+    now = _now(ctx)
     with ctx.rt.locked() as engine:
         rows = work.rep_queue(engine, caller, chosen, now)
     return _show(request, ctx, "queue.html", rows=rows, rep=chosen, reps=reps,
@@ -88,7 +93,7 @@ def rep_queue(request: Request, rep: str = "") -> Response:
 @router.get("/lead/{lead_id}", response_class=HTMLResponse)
 def lead_page(request: Request, lead_id: str) -> Response:
     ctx = context(request)
-    now = datetime.now(UTC)
+    now = _now(ctx)
     with ctx.rt.locked() as engine:
         data = work.lead_page(engine, ctx.caller, lead_id, now)
     return _show(request, ctx, "lead.html", d=data, reasons=_reasons(ctx), active="",

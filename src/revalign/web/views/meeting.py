@@ -35,7 +35,9 @@ def home(snap: Snapshot, sel: Selection, lang: str) -> dict[str, Any]:
     week = week_of(snap.as_of)
     report = weekly_report(snap.sla, week)
     sides = [r for r in report["rows"] if r["scope"] == "side"]
-    escalations = escalation_list(snap.sla, None, True, snap.as_of)
+    moment = snap.as_of.isoformat()
+    escalations = [e for e in escalation_list(snap.sla, None, True, snap.as_of)
+                   if e["at"] <= moment]  # fmt: skip
     ctx = snap.ctx
     return {
         "values": v,

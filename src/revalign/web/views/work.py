@@ -83,7 +83,10 @@ def rep_queue(engine: Engine, caller: Caller, rep: str, now: datetime) -> list[d
         row["cadence"] = shown.cadence.model_dump()
         row["touches_needed"] = cadence.min_touches
         row["window_days"] = cadence.window_days
-        row["days_in_stage"] = (now - row["stage_at"]).days if row["stage_at"] else None
+        # days into the cadence window: from the first cadence touch on
+        started = row["cadence"]["touches"] > 0
+        row["cadence_days"] = cadence.window_days - row["cadence"]["days_missing"] if started \
+            else 0  # fmt: skip
         row["clocks"] = _running(engine, row["lead_id"], now)
         row["next"] = _next_action(row)
     return rows

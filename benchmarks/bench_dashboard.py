@@ -92,13 +92,15 @@ def main() -> None:
             ).encode()
             opener.open(f"{base}/login", data=form).read()
             home = f"{base}/?as_of={AS_OF}"
-            print(f"home, cold (read the ledger, all metrics, charts): {_timed(opener, home):.2f} s")
+            cold = _timed(opener, home)
+            print(f"home, cold (read the ledger, all metrics, charts): {cold:.2f} s")
             app.state.dashboard._snapshot = None  # as if the ledger had grown
             app.state.runtime._frames = None
             print(f"home, after the ledger moved: {_timed(opener, home):.2f} s")
             warm = [_timed(opener, home) for _ in range(args.repeat)]
-            print(f"home, warm: median {statistics.median(warm) * 1000:.0f} ms "
-                  f"(min {min(warm) * 1000:.0f}, max {max(warm) * 1000:.0f}, n={len(warm)})")  # fmt: skip
+            ms = sorted(round(w * 1000) for w in warm)
+            print(f"home, warm: median {statistics.median(ms):.0f} ms "
+                  f"(min {ms[0]}, max {ms[-1]}, n={len(ms)})")  # fmt: skip
             for page in PAGES:
                 sep = "&" if "?" in page else "?"
                 print(f"{page}: {_timed(opener, f'{base}{page}{sep}as_of={AS_OF}'):.2f} s")

@@ -3,8 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
-# `make demo SERVE=0`: there is no dashboard to serve yet, so SERVE is accepted and ignored
-SERVE ?= 0
+# `make demo` ends by serving the dashboard on 127.0.0.1:$(PORT); `make demo SERVE=0` only builds
+SERVE ?= 1
+PORT ?= 8000
+DEMO_AS_OF := 2026-11-30T23:59
 
 .PHONY: demo test lint bench clean
 
@@ -24,6 +26,13 @@ demo: $(VENV)/.installed
 	rm -f demo.db
 	$(BIN)/revalign demo --db sqlite:///demo.db
 	$(BIN)/revalign status --db sqlite:///demo.db
+	@if [ "$(SERVE)" != "0" ]; then \
+	  echo "dashboard: http://127.0.0.1:$(PORT)/?as_of=$(DEMO_AS_OF)  (Ctrl-C stops it)"; \
+	  echo "logins (user / password): admin / demo-admin, revops / demo-revops,"; \
+	  echo "  marketing / demo-marketing, sales_manager / demo-sales_manager, rep / demo-rep,"; \
+	  echo "  viewer / demo-viewer"; \
+	  $(BIN)/revalign serve --db sqlite:///demo.db --host 127.0.0.1 --port $(PORT); \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -51,9 +51,10 @@ SCHEMA: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     ),
     "touches": (
         ("lead_id", "str"), ("occurred_at", "ts"), ("kind", "str"), ("channel", "str"),
-        ("campaign", "str"),
+        ("campaign", "str"), ("content", "str"),  # content: the asset's id, if any
     ),
-    "rep_touches": (("lead_id", "str"), ("occurred_at", "ts"), ("kind", "str"), ("by", "str")),
+    "rep_touches": (("lead_id", "str"), ("occurred_at", "ts"), ("kind", "str"), ("by", "str"),
+                    ("content", "str")),
     "costs": (
         ("campaign", "str"), ("channel", "str"), ("amount", "money"), ("currency", "str"),
         ("period_start", "ts"), ("period_end", "ts"), ("report_amount", "money"),
@@ -308,10 +309,11 @@ class _Builder:
         elif t is EventType.REP_TOUCH:
             self._first(idx, "first_contact_at", at)
             self.rep_touches.add(lead_id=lead_id, occurred_at=at, kind=p.get("kind"),
-                                 by=p.get("by"))  # fmt: skip
+                                 by=p.get("by"), content=p.get("content"))  # fmt: skip
         elif t is EventType.MARKETING_TOUCH:
             self.touches.add(lead_id=lead_id, occurred_at=at, kind=p.get("kind"),
-                             channel=p.get("channel"), campaign=p.get("campaign"))  # fmt: skip
+                             channel=p.get("channel"), campaign=p.get("campaign"),
+                             content=p.get("content"))  # fmt: skip
         elif opp_id is not None and t in _OPP_EVENTS:
             self._opportunity(e, opp_id, idx, at)
         else:

@@ -29,7 +29,8 @@ def serve(
     db: DbOption = None,
     contract: ContractOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) with one engine."""
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) and the web dashboard
+    (at /) with one engine."""
     import uvicorn
 
     from revalign.api import create_app
@@ -45,6 +46,10 @@ def serve(
         chosen = Path(env) if env else (Path("revalign.yaml") if Path("revalign.yaml").exists()
                                         else None)  # fmt: skip
     application = create_app(resolve_db_url(db), contract_path=chosen)
+    from revalign.web import mount_dashboard
+
+    mount_dashboard(application)
+    typer.echo(f"revalign: dashboard at http://{host}:{port}/ , API at http://{host}:{port}/docs")
     # one process, one engine: writes are serialized by the runtime's lock
     uvicorn.run(application, host=host, port=port, log_level="info", workers=1)
 

@@ -42,6 +42,8 @@ class Kind(StrEnum):
     forecasts = "forecasts"
     surveys = "surveys"
     fx = "fx"  # exchange rates: date, currency, rate[, quote]
+    campaigns = "campaigns"  # the campaign calendar: campaign, start, end, expected_leads…
+    content = "content"  # content assets: content[, name, kind, campaign, url]
 
 
 _INGEST_KEYS = ("rows", "accepted", "rejected", "refused", "new_events", "duplicates",

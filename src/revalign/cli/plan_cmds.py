@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from revalign.analytics.frames import load_frames
+from revalign.analytics.frames import Frames, load_frames
 from revalign.analytics.planning import build_plan, parse_quarter, render
 from revalign.analytics.planning.inputs import PlanInputs
 from revalign.analytics.planning.measure import plan_inputs_from_frames
@@ -48,12 +48,42 @@ def plan(
         raise InputError(f"target must be a positive amount, got {amount:g}")
     ledger = open_existing_ledger(db)
     try:
-        inputs = plan_inputs_from_frames(load_frames(ledger), terms)
+        frames = load_frames(ledger)
+        inputs = plan_inputs_from_frames(frames, terms)
         inputs = _with_notices(inputs, terms, ledger, year, q)
     finally:
         ledger.close()
+        calendar = _calendar_warnings(terms, ledger, frames, year, q)
     report = build_plan(inputs, amount, key)
+    report["calendar_warnings"] = calendar
     print_json(report) if json_out else console.print(render(report))
+    if not json_out:
+        for line in calendar:
+            console.print(f"[bold yellow]calendar:[/] {line}", highlight=False)
+
+
+def _calendar_warnings(
+    terms: Contract, ledger: SqlLedger, frames: Frames, year: int, q: int
+) -> list[str]:
+    """The campaign calendar's weeks in the quarter whose MQLs exceed the routed team."""
+    from datetime import date, timedelta
+
+    from revalign.analytics.campaign_calendar import (
+        campaign_runs,
+        capacity_warnings,
+        mql_share_by_channel,
+        weekly_load,
+    )
+    from revalign.analytics.planning.capacity import capacity_windows
+    from revalign.analytics.sla_facts import read_sla_events
+
+    kinds = [EventType.CAMPAIGN_SCHEDULED, EventType.CAPACITY_NOTICE]
+    events = list(read_sla_events(ledger, kinds))
+    first = date(year, 3 * q - 2, 1)
+    last = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+    loads = weekly_load(campaign_runs(terms, events), terms, mql_share_by_channel(frames.leads),
+                        capacity_windows(events), (first, last))  # fmt: skip
+    return capacity_warnings(loads)
 
 
 def _with_notices(

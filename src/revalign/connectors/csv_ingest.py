@@ -22,6 +22,7 @@ from revalign.connectors.inbound import Inbound
 from revalign.connectors.refusals import Refusal, RefusalSource
 from revalign.connectors.rejects import RejectsWriter
 from revalign.connectors.translate_activity import StageTranslator, TouchTranslator
+from revalign.connectors.translate_calendar import CampaignTranslator, ContentTranslator
 from revalign.connectors.translate_deals import CostTranslator, OpportunityTranslator
 from revalign.connectors.translate_fx import FxTranslator
 from revalign.connectors.translate_leads import LeadTranslator
@@ -31,7 +32,8 @@ from revalign.core.events import Event
 from revalign.errors import InputError
 
 BATCH_SIZE = 5000
-KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys", "fx")
+KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys", "fx",
+         "campaigns", "content")  # fmt: skip
 # A file must name at least one column of each group (else it is the wrong file or --kind).
 _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "leads": (("email",), ("created_at",)),
@@ -42,6 +44,8 @@ _HEADER_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "forecasts": (("period", "quarter"), ("by",), ("commit", "best_case"), ("submitted_at",)),
     "surveys": (("respondent",), ("team", "side"), ("score",), ("asked_at",)),
     "fx": (("date",), ("currency",), ("rate",)),
+    "campaigns": (("campaign",), ("start",), ("end",), ("expected_leads",)),
+    "content": (("content",),),
 }
 
 Progress = Callable[[int, int], None]  # (bytes or Excel rows read, total)
@@ -113,6 +117,8 @@ def translator_for(kind: str, ctx: Context) -> Translator:
         "forecasts": ForecastTranslator,
         "surveys": SurveyTranslator,
         "fx": FxTranslator,
+        "campaigns": CampaignTranslator,
+        "content": ContentTranslator,
     }
     if kind not in makers:
         raise InputError(f"unknown kind {kind!r} (use {', '.join(KINDS)})")

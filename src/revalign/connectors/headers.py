@@ -23,6 +23,7 @@ from revalign.errors import InputError
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
+_CONTENT = ("content_id", "asset", "asset_id", "content_asset")
 _PERSON: dict[str, tuple[str, ...]] = {
     "email": ("e_mail", "email_address", "e_mail_address", "work_email", "business_email",
               "primary_email", "contact_email", "mail"),
@@ -98,6 +99,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "by": ("rep", "rep_id", "sales_rep", "user", "performed_by", "activity_owner"),
         "outcome": ("result", "disposition", "call_result"),
         "note": ("notes", "comment", "comments", "description"),
+        "content": _CONTENT,
     },
     "stages": {
         **_PERSON,
@@ -138,6 +140,26 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "currency": ("currency_code",),
         "period_start": ("start_date", "start", "from", "date_from", "reporting_starts"),
         "period_end": ("end_date", "end", "to", "date_to", "reporting_ends"),
+    },
+    "campaigns": {
+        "id": _PERSON["id"],
+        "campaign": ("campaign_id", "campaign_name", "utm_campaign"),
+        "channel": ("medium", "utm_medium", "source"),
+        "start": ("start_date", "starts", "from", "launch_date"),
+        "end": ("end_date", "ends", "to"),
+        "expected_leads": ("expected_volume", "expected_lead_volume", "lead_target", "leads"),
+        "team": ("sales_team", "routed_team"),
+        "notes": ("prep_notes", "sales_notes", "sales_prep", "comment", "comments"),
+        "planned_at": ("updated_at", "planned_on"),
+    },
+    "content": {
+        "id": _PERSON["id"],
+        "content": _CONTENT,
+        "name": ("title", "asset_name"),
+        "kind": ("type", "asset_type", "format"),
+        "campaign": ("campaign_id", "utm_campaign"),
+        "url": ("link", "asset_url"),
+        "listed_at": ("created_at", "published_at"),
     },
 }
 

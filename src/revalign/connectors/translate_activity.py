@@ -54,6 +54,7 @@ class TouchTranslator:
                 "channel": rows.text(row, "channel"),
                 "campaign": campaign,
                 "url": rows.text(row, "url"),
+                "content": rows.text(row, "content"),
             }
             type_ = EventType.MARKETING_TOUCH
         elif kind in _REP:
@@ -64,6 +65,7 @@ class TouchTranslator:
                 "by": by,
                 "outcome": rows.text(row, "outcome"),
                 "note": rows.text(row, "note"),
+                "content": rows.text(row, "content"),
             }
             type_ = EventType.REP_TOUCH
         else:

@@ -375,12 +375,24 @@ class Campaign(_Model):
     expected_leads_per_month: int = Field(default=0, ge=0)
     start: date | None = None
     end: date | None = None
+    team: str | None = None  # the sales team its leads go to (campaign calendar capacity check)
+    notes: str | None = None  # sales preparation notes for the campaign calendar
 
     @field_validator("end")
     @classmethod
     def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
         _not_before("start", value, info)
         return value
+
+
+class ContentAsset(_Model):
+    """A content asset touches can name by `id` (content performance report)."""
+
+    id: str
+    name: str
+    kind: str | None = None  # white_paper, case_study, webinar, deck, video…
+    campaign: str | None = None
+    url: str | None = None
 
 
 # -- notifications (who hears of warnings, breaches and escalations; `revalign worker`) -----
@@ -451,6 +463,7 @@ class Contract(_Model):
     escalation: list[EscalationLevel]
     targets: Targets = Targets()
     campaigns: list[Campaign] = Field(default_factory=list)
+    content: list[ContentAsset] = Field(default_factory=list)
     notifications: Notifications = Notifications()
     fx: Fx = Fx()
 

@@ -41,6 +41,10 @@ class EventType(StrEnum):
     OPPORTUNITY_WON = "opportunity.won"
     OPPORTUNITY_LOST = "opportunity.lost"
     CAMPAIGN_COST = "campaign.cost"
+    # The campaign calendar: a campaign's run, expected lead volume and sales' prep notes.
+    CAMPAIGN_SCHEDULED = "campaign.scheduled"
+    # A content asset (white paper, case study, deck…) that touches may name by its id.
+    CONTENT_LISTED = "content.listed"
     CAPACITY_NOTICE = "capacity.notice"
     TARGET_SET = "target.set"
     FORECAST_SUBMITTED = "forecast.submitted"

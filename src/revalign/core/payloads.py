@@ -48,6 +48,7 @@ class MarketingTouch(_Payload):
     channel: str | None = None
     campaign: str | None = None
     url: str | None = None
+    content: str | None = None  # the content asset's id (white paper, webinar recording…)
 
 
 class ScoreChanged(_Payload):
@@ -126,6 +127,7 @@ class RepTouch(_Payload):
     by: str
     outcome: str | None = None
     note: str | None = None
+    content: str | None = None  # the content asset the rep shared, by id
 
 
 class OpportunityCreated(_Payload):
@@ -167,6 +169,31 @@ class CampaignCost(_Payload):
     currency: str = Field(min_length=3, max_length=3)
     period_start: date
     period_end: date
+
+
+class CampaignScheduled(_Payload):
+    campaign: str
+    name: str | None = None
+    channel: str
+    start: date
+    end: date
+    expected_leads: int = Field(ge=0)  # over the whole run
+    team: str | None = None  # the sales team its leads are routed to, when known
+    notes: str | None = None  # what sales should prepare
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CampaignScheduled:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class ContentListed(_Payload):
+    content: str  # the asset's id, as touches name it
+    name: str | None = None
+    kind: str | None = None  # white_paper, case_study, webinar, deck, video…
+    campaign: str | None = None
+    url: str | None = None
 
 
 class CapacityNotice(_Payload):
@@ -319,6 +346,8 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.OPPORTUNITY_WON: OpportunityWon,
     EventType.OPPORTUNITY_LOST: OpportunityLost,
     EventType.CAMPAIGN_COST: CampaignCost,
+    EventType.CAMPAIGN_SCHEDULED: CampaignScheduled,
+    EventType.CONTENT_LISTED: ContentListed,
     EventType.CAPACITY_NOTICE: CapacityNotice,
     EventType.TARGET_SET: TargetSet,
     EventType.FORECAST_SUBMITTED: ForecastSubmitted,

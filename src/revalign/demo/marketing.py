@@ -11,6 +11,7 @@ from pathlib import Path
 
 from revalign.contract.schema import Contract
 from revalign.demo import company as co
+from revalign.demo.calendar import content_of
 from revalign.demo.files import CsvFiles
 from revalign.demo.journeys import journey
 from revalign.demo.people import contact
@@ -18,7 +19,7 @@ from revalign.demo.people import contact
 LEAD_COLUMNS = ("email", "first_name", "last_name", "title", "company", "domain", "employees",
                 "industry", "country", "source", "campaign", "created_at", "updated_at",
                 "lead_score_legacy")  # fmt: skip
-TOUCH_COLUMNS = ("email", "occurred_at", "kind", "channel", "campaign", "url")
+TOUCH_COLUMNS = ("email", "occurred_at", "kind", "channel", "campaign", "url", "content")
 COST_COLUMNS = ("campaign", "channel", "amount", "currency", "period_start", "period_end")
 MISSING_TITLES = "events"  # the channel whose leads come without titles (docs/demo.md)
 _COUNTRY_NAMES = {"ID": "Indonesia", "SG": "Singapore", "GB": "United Kingdom", "US": "USA"}
@@ -93,5 +94,6 @@ def write_marketing(folder: Path, seed: int, leads: int) -> tuple[Path, Path]:
                     at = f"31/{touch.at.month:02d}/2026 {touch.at.hour:02d}:00"  # not ISO 8601
                 files.write("touches", {"email": email, "occurred_at": at, "kind": touch.kind,
                                         "channel": touch.channel, "campaign": touch.campaign,
-                                        "url": touch.url or ""})  # fmt: skip
+                                        "url": touch.url or "",
+                                        "content": content_of(touch.kind, email, at)})  # fmt: skip
         return files.paths["leads"], files.paths["touches"]

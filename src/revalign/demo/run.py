@@ -29,6 +29,7 @@ from revalign.core.events import Event
 from revalign.core.state import FunnelState, Stage
 from revalign.core.titles import seniority
 from revalign.demo import company as co
+from revalign.demo.calendar import write_calendar, write_content
 from revalign.demo.files import CsvFiles
 from revalign.demo.marketing import write_costs, write_marketing
 from revalign.demo.plans import capacity_events, plan_events, write_forecasts, write_surveys
@@ -39,7 +40,7 @@ DEFAULT_LEADS = 2000
 DEFAULT_SEED = 7
 _SALES_COLUMNS: dict[str, tuple[str, ...]] = {
     "sal_reviews": ("email", "occurred_at", "event", "by", "reason"),
-    "rep_touches": ("email", "occurred_at", "kind", "by", "outcome"),
+    "rep_touches": ("email", "occurred_at", "kind", "by", "outcome", "content"),
     "outcomes": ("email", "occurred_at", "event", "by", "reason", "reengage_on", "budget",
                  "authority", "need", "timeline"),
     "opportunities": ("opportunity_id", "email", "created_at", "amount", "currency", "stage",
@@ -167,6 +168,8 @@ def build_demo(
         ingest(paths[name], _KINDS[name])
     ingest(write_forecasts(folder, seed, engine.state, c), "forecasts")
     ingest(write_surveys(folder, seed, c), "surveys")
+    ingest(write_content(folder), "content")
+    ingest(write_calendar(folder, c, leads), "campaigns")
     engine.submit(capacity_events(c))
     engine.tick(co.PERIOD_END)
     state = engine.state

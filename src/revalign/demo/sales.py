@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from revalign.contract.schema import Contract
 from revalign.demo import company as co
+from revalign.demo.calendar import content_of
 
 Row = dict[str, str]
 _NEEDS = ("one funnel for marketing and sales", "SLA tracking", "lead routing", "attribution")
@@ -86,7 +87,7 @@ class SalesFloor:
 
     def _touch(self, mql: Mql, at: datetime, kind: str, outcome: str) -> tuple[str, Row]:
         row = {"email": mql.email, "occurred_at": _iso(at), "kind": kind, "by": mql.owner,
-               "outcome": outcome}  # fmt: skip
+               "outcome": outcome, "content": content_of(kind, mql.email, _iso(at))}  # fmt: skip
         return "rep_touches", row
 
     def _work_accepted(

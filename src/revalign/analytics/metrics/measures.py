@@ -14,8 +14,8 @@ from __future__ import annotations
 from revalign.analytics.metrics.model import Dimension, Measure
 
 # Dimension columns of a lead row `l`, and of an opportunity `o` joined to its lead `l`.
-_L = "l.channel, l.campaign, l.segment, l.team, l.owner AS rep"
-_O = "o.channel, o.campaign, l.segment, o.team, o.owner AS rep"
+_L = "l.lead_id AS record_id, l.channel, l.campaign, l.segment, l.team, l.owner AS rep"
+_O = "o.opportunity_id AS record_id, o.channel, o.campaign, l.segment, o.team, o.owner AS rep"
 _OPP = "opportunities o LEFT JOIN leads l ON l.lead_id = o.lead_id"
 _NO_RATE = "o.report_amount IS NULL AND o.amount IS NOT NULL"
 # Marketing channel: anything but sales-sourced or unknown (see docs/metrics.md).
@@ -41,11 +41,12 @@ def _leads(name: str, stamp: str, where: str = "TRUE", month: str | None = None)
         f"SELECT {_L}, {_month(month or stamp)}, 1 AS value FROM leads l "
         f"WHERE {stamp} IS NOT NULL AND {where}"
     )
-    return Measure(name, sql)
+    return Measure(name, sql, record="lead")
 
 
 def _opps(name: str, where: str, month: str) -> Measure:
-    return Measure(name, f"SELECT {_O}, {_month(month)}, 1 AS value FROM {_OPP} WHERE {where}")
+    sql = f"SELECT {_O}, {_month(month)}, 1 AS value FROM {_OPP} WHERE {where}"
+    return Measure(name, sql, record="opportunity")
 
 
 def _revenue(name: str, source: str, month: str) -> Measure:
@@ -63,17 +64,17 @@ def _aging(name: str, low: int, high: int | None) -> Measure:
         f"WHERE l.stage IN {_OPEN_STAGES} AND l.stage_at IS NOT NULL "
         f"AND {days} >= {low}{upper}"
     )
-    return Measure(name, sql)
+    return Measure(name, sql, record="lead")
 
 
 def _clocks(name: str, where: str) -> Measure:
     sql = (
-        "SELECT l.channel, l.campaign, l.segment, l.team, c.owner AS rep, "
-        f"{_month('c.started_at')}, 1 AS value "
+        "SELECT c.clock_id AS record_id, l.channel, l.campaign, l.segment, l.team, "
+        f"c.owner AS rep, {_month('c.started_at')}, 1 AS value "
         "FROM clocks c LEFT JOIN leads l ON l.lead_id = c.lead_id "
         f"WHERE (c.stopped_at IS NOT NULL OR c.breached) AND {_TIMED} AND {where}"
     )
-    return Measure(name, sql)
+    return Measure(name, sql, record="clock")
 
 
 # A lead whose source records no real step times (a dataset's synthesised or nominal
@@ -134,6 +135,7 @@ MEASURES: dict[str, Measure] = {
             f"SELECT {_L}, {_month('l.sal_at')}, 1 AS value FROM leads l "
             f"WHERE l.sal_at IS NOT NULL UNION ALL SELECT {_L}, {_month('l.rejected_at')}, "
             "1 AS value FROM leads l WHERE l.rejected_at IS NOT NULL",
+            record="lead",
         ),
         # cohorts: of the leads that reached MQL in month M (or were created in M) ...
         _leads("mql_cohort", "l.mql_at"),

@@ -18,6 +18,7 @@ class Measure:
     `relation` is a SELECT whose output has a `value` column and one column per dimension in
     `dims` (named exactly like the dimension). `agg` is an aggregate over `value`.
     `zero_if_empty`: a group without rows is 0 (a count), not null (unknown).
+    Every relation also yields `record_id` (the lead, opportunity or clock of the row).
     `excluded` (money measures): a SELECT of (currency, amount) of the amounts the measure
     leaves out for want of an exchange rate, under the same filter.
     """
@@ -28,6 +29,9 @@ class Measure:
     dims: tuple[Dimension, ...] = LEAD_DIMS
     zero_if_empty: bool = True
     excluded: str | None = None
+    # a count whose rows are records ("lead", "opportunity", "clock"): its relation has a
+    # `record_id` column, and the drill-down lists exactly those rows (analytics/metrics/select.py)
+    record: str | None = None
 
 
 @dataclass(frozen=True)

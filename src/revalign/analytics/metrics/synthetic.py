@@ -148,11 +148,13 @@ def synthetic_frames(n_leads: int = 2_000, n_touches: int = 10_000, seed: int = 
         "lead_id": ids[t_lead], "occurred_at": t_at * 1_000_000,
         "kind": _KINDS[rng.integers(0, len(_KINDS), n_touches)], "channel": t_channel,
         "campaign": np.full(n_touches, None, dtype=object),
+        "content": np.full(n_touches, None, dtype=object),
     })  # fmt: skip
     c = np.flatnonzero(contacted)
     rep_touches = frame("rep_touches", {
         "lead_id": ids[c], "occurred_at": contact_at[c] * 1_000_000,
         "kind": np.full(len(c), "call", dtype=object), "by": _REPS[rep][c],
+        "content": np.full(len(c), None, dtype=object),
     })  # fmt: skip
     return Frames(
         leads=leads, opportunities=opportunities, touches=touches, rep_touches=rep_touches,

@@ -65,6 +65,7 @@ def test_markdown_on_stdout_by_default(db: str, capsys: pytest.CaptureFixture[st
     ("args", "message"),
     [
         (("weekly", "--period", "2026-13"), "--period '2026-13'"),
+        (("weekly", "--period", "2026-11"), "covers an ISO week"),
         (("weekly", "--lang", "fr"), "--lang 'fr'"),
         (("weekly", "--format", "docx"), "--format 'docx'"),
         (("weekly", "--format", "pdf"), "give --out DIR"),

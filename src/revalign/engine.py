@@ -16,6 +16,12 @@ engine holds. `submit` writes each new source event followed at once by what it 
 depth first; `run` decides events appended by other writers and appends what follows after
 them. Each batch (events, projections, checkpoint) commits in one transaction: a crash at
 any point loses and duplicates nothing, and a new Engine resumes from the checkpoint.
+
+Start-up reads the newest snapshot of the folded state (`ledger.snapshots`, keyed by fold
+version + contract version + checkpoint) and folds only the events after it. Snapshots are
+written in the batch's transaction when the unsnapshotted tail grows past
+`max(SNAPSHOT_EVERY, half the snapshot's seq)` (so their total cost stays linear in the
+ledger), and by `close()` when at least `SNAPSHOT_ON_CLOSE` events are not in one.
 """
 
 from __future__ import annotations
@@ -32,13 +38,15 @@ from revalign.core import decide as core
 from revalign.core.events import Event, utc
 from revalign.core.state import FunnelState
 from revalign.errors import InputError
-from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
+from revalign.ledger import LedgerWriter, SqlLedger, open_ledger, snapshots
 from revalign.ledger.bulk import Row
 from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
 from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into, gc_paused
 
 ENGINE_CHECKPOINT = "engine"
 BATCH_SIZE = 10_000  # source events per transaction: fewer checkpoint/flush rounds
+SNAPSHOT_EVERY = 50_000  # events: folding that many costs about what writing a snapshot does
+SNAPSHOT_ON_CLOSE = 1_000  # a tail this long is worth a snapshot when a writer closes
 
 Clock = Callable[[], datetime]
 Decider = Callable[[FunnelState, Event, VersionedContract, datetime], list[Event]]
@@ -95,6 +103,7 @@ class Engine:
         ticker: Ticker = core.tick,
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
+        snapshot: bool = True,
     ) -> None:
         self.ledger = ledger
         self.contract = contract
@@ -108,6 +117,10 @@ class Engine:
         self._state_seq = 0  # the engine checkpoint `_state` reflects
         self._projector = Projector()
         self._recorded_text: str | datetime = ""
+        # snapshots are read and written only for the real fold (a test's evolver differs)
+        self._snapshots = snapshot and evolver is core.evolve
+        self._snapshot_seq = 0  # the checkpoint of the newest snapshot known to exist
+        self._stale_projections = False  # rewrite them all at the next load (forget_state)
 
     # -- public API -------------------------------------------------------------------
 
@@ -151,7 +164,21 @@ class Engine:
         return self._append_roots(lambda state: self._tick(state, self.contract, at), at)
 
     def close(self) -> None:
-        self.ledger.close()
+        """Save a snapshot if a long tail is not in one, then release the database."""
+        try:
+            tail = self._state_seq - self._snapshot_seq
+            if self._snapshots and self._state is not None and tail >= SNAPSHOT_ON_CLOSE:
+                with gc_paused(), self.ledger.writer() as w:
+                    if w.checkpoint(ENGINE_CHECKPOINT) == self._state_seq:
+                        self._save_snapshot(w, self._state, self._state_seq)
+        finally:
+            self.ledger.close()
+
+    def forget_state(self) -> None:
+        """Drop the in-memory state: the next use folds from the ledger again (after the
+        ledger's past was rewritten in place, as erasure does), and rewrites every projection."""
+        self._state, self._state_seq, self._snapshot_seq = None, 0, 0
+        self._stale_projections = True
 
     def __enter__(self) -> Engine:
         return self
@@ -186,12 +213,19 @@ class Engine:
         behind = self._state is not None and seq > self._state_seq
         state = self._state if behind and self._state is not None else FunnelState()
         start = self._state_seq if behind else 0
+        if not behind:
+            self._snapshot_seq = 0
+            found = snapshots.load(w.conn, self.contract.version, seq) if self._snapshots else None
+            if found is not None:
+                state, start = found
+                self._snapshot_seq = start
         fold_into(state, w.read, after_seq=start, until_seq=seq, evolver=self._evolve)
-        if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq:
+        if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq and not self._stale_projections:
             self._projector.mark_clean(state)
         else:
             self._projector.write_all(w.conn, state)
             w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
+            self._stale_projections = False
         self._state, self._state_seq = state, seq
 
     def _append_roots(
@@ -218,6 +252,15 @@ class Engine:
         self._projector.flush(w.conn, state)
         w.save_checkpoint(ENGINE_CHECKPOINT, seq)
         w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
+        if self._snapshots and seq - self._snapshot_seq >= max(
+            SNAPSHOT_EVERY, self._snapshot_seq // 2
+        ):
+            self._save_snapshot(w, state, seq)
+
+    def _save_snapshot(self, w: LedgerWriter, state: FunnelState, seq: int) -> None:
+        """The state as of checkpoint `seq`, in the caller's transaction."""
+        snapshots.save(w.conn, state, self.contract.version, seq)
+        self._snapshot_seq = seq
 
     # -- deciding ---------------------------------------------------------------------
 

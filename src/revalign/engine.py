@@ -33,14 +33,18 @@ from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
 
+import sqlalchemy as sa
+
 from revalign.contract.schema import VersionedContract
 from revalign.core import decide as core
 from revalign.core.events import Event, utc
+from revalign.core.run import depth_first
 from revalign.core.state import FunnelState
 from revalign.errors import InputError
-from revalign.ledger import LedgerWriter, SqlLedger, open_ledger, snapshots
+from revalign.ledger import LedgerWriter, SqlLedger, bulk, open_ledger, snapshots
 from revalign.ledger.bulk import Row
 from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
+from revalign.ledger.lead_reads import LeadRecord, clock_order, read_lead
 from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into, gc_paused
 
 ENGINE_CHECKPOINT = "engine"
@@ -157,6 +161,26 @@ class Engine:
             total += SubmitReport(derived=len(rows))
             if self._progress is not None:
                 self._progress(len(page))
+
+    def lead_record(self, lead_id: str) -> LeadRecord | None:
+        """The lead, its clocks and opportunity at the engine checkpoint (None: no such lead).
+
+        With no state loaded yet and the projections at the checkpoint, three indexed rows of
+        the projection tables answer (what `lead show` needs, without loading the state)."""
+        if self._state is None:
+            with self.ledger.reader() as conn, conn.begin():
+                if conn.dialect.name == "postgresql":  # one snapshot for all the reads below
+                    conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                seq = _checkpoint_of(conn, ENGINE_CHECKPOINT)
+                if _checkpoint_of(conn, PROJECTIONS_CHECKPOINT) == seq:
+                    return read_lead(conn, lead_id)
+        state = self.state
+        lead = state.leads.get(lead_id)
+        if lead is None:
+            return None
+        clocks = sorted((state.clocks[c] for c in state.clocks_by_lead.get(lead_id, ())),
+                        key=clock_order)  # fmt: skip
+        return LeadRecord(lead, clocks, state.opportunities.get(lead.opportunity_id or ""))
 
     def tick(self, now: datetime | None = None) -> SubmitReport:
         """Append what is due by `now` with no new fact (breaches, escalations)."""
@@ -294,24 +318,20 @@ class Engine:
     def _place(
         self, state: FunnelState, roots: list[Event], last_seq: int, now: datetime
     ) -> tuple[list[Row], int]:
-        """Sequence roots depth first with what they cause, evolving and deciding each."""
+        """Sequence roots depth first with what they cause (`core.run.depth_first`)."""
         recorded = self._recording()
         rows: list[Row] = []
-        placed: set[tuple[str, str]] = set()
-        roots_placed = 0
-        stack: list[tuple[Event, bool]] = [(e, True) for e in reversed(roots)]
-        while stack:
-            event, is_root = stack.pop()
-            if event.key in placed:
-                continue
-            placed.add(event.key)
+
+        def place(event: Event) -> Event:
             stored, row = self._stamp(event, last_seq + len(rows) + 1, recorded)
             rows.append(row)
-            roots_placed += is_root
+            return stored
+
+        def follow(stored: Event) -> list[Event]:
             self._evolve(state, stored)
-            caused = self._decide(state, stored, self.contract, now)
-            stack.extend((c, False) for c in reversed(caused))
-        return rows, roots_placed
+            return self._decide(state, stored, self.contract, now)
+
+        return rows, depth_first(roots, place, follow)[1]
 
     def _decide_page(self, w: LedgerWriter, state: FunnelState, page: list[Event]) -> list[Row]:
         """Evolve and decide stored events; what they cause goes after the ledger's end."""
@@ -331,6 +351,11 @@ class Engine:
                 seq += 1
                 rows.append(self._stamp(caused, seq, recorded)[1])
         return rows
+
+
+def _checkpoint_of(conn: sa.Connection, name: str) -> int:
+    rows = bulk.fetch(conn, "SELECT seq FROM checkpoints WHERE name = ?", (name,))
+    return int(rows[0][0]) if rows else 0
 
 
 def open_engine(

@@ -70,12 +70,13 @@ def _lead(state: FunnelState, lead_id: str) -> LeadState:
 
 def lead_show(engine: Engine, lead_id: str, at: datetime | None = None) -> dict[str, Any]:
     """The lead as JSON-ready data: fields, stage, owner, score, history, clocks, cadence."""
-    state, contract = engine.state, engine.contract.contract
-    lead = _lead(state, lead_id)
+    contract = engine.contract.contract
+    record = engine.lead_record(lead_id)  # from the projections when they are current
+    if record is None:
+        raise NotFound(f"no lead {lead_id!r}")
+    lead, clocks, opp = record.lead, record.clocks, record.opportunity
     now = at or datetime.now(UTC)
     missing_touches, missing_days = cadence_shortfall(lead, contract, now)
-    clocks = [state.clocks[c] for c in state.clocks_by_lead.get(lead_id, ())]
-    opp = state.opportunities.get(lead.opportunity_id or "")
     return {
         "lead_id": lead.lead_id,
         "email": lead.email,

@@ -82,7 +82,7 @@ class Transition:
 
 
 # Not slots: every touch replaces the lead, and a __dict__ copies in one C call where 39
-# slot writes cost 4x more (see core.stagefold.with_changes). ~0.5 kB more per lead.
+# slot writes cost 4x more (see with_changes below). ~0.5 kB more per lead.
 @dataclass(frozen=True)
 class LeadState:
     lead_id: str
@@ -271,3 +271,16 @@ class Merge:
     merged: LeadState
     survivor: LeadState
     reason: str
+
+
+_new = object.__new__
+
+
+def with_changes(lead: LeadState, **changes: Any) -> LeadState:
+    """`dataclasses.replace` for LeadState at a tenth of the cost: one dict copy, no __init__.
+
+    `changes` must name fields of LeadState (the callers are the fold's own handlers).
+    """
+    new = _new(LeadState)
+    _set(new, "__dict__", {**lead.__dict__, **changes})
+    return new

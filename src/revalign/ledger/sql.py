@@ -37,17 +37,6 @@ def translate_errors(action: str, where: str | None = None) -> Iterator[None]:
         raise classify(exc, action, where) from exc
 
 
-def dedupe(items: Iterable[Event]) -> list[Event]:
-    """First occurrence of each key, in order."""
-    seen: set[Key] = set()
-    out: list[Event] = []
-    for e in items:
-        if e.key not in seen:
-            seen.add(e.key)
-            out.append(e)
-    return out
-
-
 class LedgerWriter:
     """One write transaction holding the write lock; everything commits together."""
 

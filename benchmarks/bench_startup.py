@@ -83,7 +83,8 @@ def main() -> None:
     subprocess.run([*CLI, "init", folder], capture_output=True, check=True)
 
     line("revalign --help", timed([*CLI, "--help"], args.repeat), timed(ALL, args.repeat))
-    line("revalign contract validate", timed([*CLI, "contract", "validate", str(contract)], args.repeat), None)  # fmt: skip
+    validate = [*CLI, "contract", "validate", str(contract)]
+    line("revalign contract validate", timed(validate, args.repeat), None)
     lead, *others = mqls(db, args.repeat * 2 + 1)
     show = [*CLI, "lead", "show", lead, "--db", url]
     drop_snapshots(db)

@@ -82,3 +82,31 @@ def test_every_command_lives_in_the_modules_its_row_names() -> None:
                     if c.callback
                 }
         assert registrars == set(modules), name
+
+
+def test_the_holiday_country_codes_are_the_library_s_own() -> None:
+    import holidays
+
+    from revalign.contract.schema import holiday_countries
+
+    assert holiday_countries() == frozenset(holidays.list_supported_countries())
+
+
+def test_the_migration_graph_read_without_alembic_is_alembic_s(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from revalign.ledger import migrate
+
+    script = ScriptDirectory.from_config(migrate._config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.known_revisions() == {r.revision for r in script.walk_revisions()}
+
+
+def test_a_read_command_on_a_ledger_imports_no_alembic(tmp_path: Path) -> None:
+    from revalign.ledger import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    open_ledger(url).close()
+    code, modules = _imported("lead", "show", "L-nobody", "--db", url)
+    assert code == 2  # no such lead: a clear error, after opening the ledger
+    assert "alembic" not in modules and "pandas" not in modules

@@ -1,7 +1,8 @@
 """Start-up of CLI commands on a demo ledger: snapshots and lazy imports, against references.
 
 .venv/bin/python benchmarks/bench_startup.py --db /tmp/d20k.db          # an existing demo
-.venv/bin/python benchmarks/bench_startup.py --leads 2000                # builds one first
+.venv/bin/python benchmarks/bench_startup.py                # builds a 2,000-lead demo first
+.venv/bin/python benchmarks/bench_startup.py --full         # builds a 20,000-lead demo first
 
 Each figure is the best wall time of `--repeat` runs of the real `revalign` command in a new
 process (start-up included), with its CPU time (user + sys of the child). References:
@@ -26,6 +27,20 @@ from pathlib import Path
 PY = sys.executable
 CLI = [PY, "-c", "from revalign.cli import main; main()"]
 ALL = [PY, "-c", "import revalign.cli as c; c.import_all(); c.app(['--help'])"]
+# `lead show` through the folded state, as every command read before (snapshot=False: a
+# full fold from seq 0), or from the newest snapshot + the tail
+_SHOW_STATE = """
+import sys
+from revalign import services
+from revalign.cli.common import resolve_contract
+from revalign.engine import Engine
+from revalign.ledger import open_ledger
+engine = Engine(open_ledger(sys.argv[1], create=False), resolve_contract(None),
+                snapshot=sys.argv[3] == "snapshot")
+engine.state  # loaded first, so lead_show answers from the state
+print(services.lead_show(engine, sys.argv[2]))
+engine.ledger.close()
+"""
 
 
 def timed(cmd: list[str], repeat: int) -> tuple[float, float]:
@@ -68,7 +83,10 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="an existing demo ledger (SQLite file)")
     parser.add_argument("--leads", type=int, default=2000, help="demo size when --db is absent")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--full", action="store_true", help="a 20,000-lead demo (no --db)")
     args = parser.parse_args()
+    if args.full:
+        args.leads = 20_000
     folder = tempfile.mkdtemp()
     db = args.db or Path(folder) / "demo.db"
     url = f"sqlite:///{db}"
@@ -87,9 +105,11 @@ def main() -> None:
     line("revalign contract validate", timed(validate, args.repeat), None)
     lead, *others = mqls(db, args.repeat * 2 + 1)
     show = [*CLI, "lead", "show", lead, "--db", url]
-    drop_snapshots(db)
-    cold = timed(show, 1)  # folds from seq 0, then writes the snapshot on close
-    line("revalign lead show", timed(show, args.repeat), cold)
+    subprocess.run(show, capture_output=True, check=True)  # a snapshot, if there is none
+    full = timed([PY, "-c", _SHOW_STATE, url, lead, "full"], 1)
+    from_snapshot = timed([PY, "-c", _SHOW_STATE, url, lead, "snapshot"], args.repeat)
+    line("lead show, state from a snapshot", from_snapshot, full)
+    line("revalign lead show (projections)", timed(show, args.repeat), full)
     accepts = iter(others)
     drop_snapshots(db)
     ref = timed([*CLI, "lead", "accept", next(accepts), "--by", "sam", "--db", url], 1)

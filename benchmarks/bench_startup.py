@@ -72,7 +72,7 @@ def mqls(db: Path, n: int) -> list[str]:
 
 
 def line(name: str, new: tuple[float, float], ref: tuple[float, float] | None) -> None:
-    ratio = f"{ref[0] / new[0]:6.1f}x faster than the reference" if ref else ""
+    ratio = f"{ref[0] / new[0]:5.1f}x wall, {ref[1] / new[1]:5.1f}x CPU faster" if ref else ""
     print(f"{name:<34} {new[0]:7.2f} s wall  {new[1]:6.2f} s CPU  {ratio}")
     if ref:
         print(f"{'  reference':<34} {ref[0]:7.2f} s wall  {ref[1]:6.2f} s CPU")

@@ -167,7 +167,7 @@ class Engine:
 
         With no state loaded yet and the projections at the checkpoint, three indexed rows of
         the projection tables answer (what `lead show` needs, without loading the state)."""
-        if self._state is None:
+        if self._state is None and not self._stale_projections:
             with self.ledger.reader() as conn, conn.begin():
                 if conn.dialect.name == "postgresql":  # one snapshot for all the reads below
                     conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -229,6 +229,7 @@ class Engine:
         except BaseException:
             self._state = None  # it may hold events that were never committed
             raise
+        self._stale_projections = False  # any rewrite of them committed with the batch
 
     def _load(self, w: LedgerWriter) -> None:
         """Fold the ledger up to the checkpoint; make the projections match that state."""
@@ -249,7 +250,6 @@ class Engine:
         else:
             self._projector.write_all(w.conn, state)
             w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
-            self._stale_projections = False
         self._state, self._state_seq = state, seq
 
     def _append_roots(

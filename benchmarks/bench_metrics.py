@@ -11,7 +11,9 @@ ten million touches never become Python objects on the DuckDB path.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -22,14 +24,11 @@ from revalign.analytics.frames import SCHEMA
 from revalign.analytics.metrics import build_context, rounded, run_loaded
 from revalign.analytics.metrics.backends.duckdb import DuckDBBackend
 from revalign.analytics.metrics.context import AUX_SCHEMA, MetricContext, aux_tables
-from revalign.analytics.metrics.synthetic import (
-    _KINDS,
-    CHANNELS,
-    SYNTHETIC_AS_OF,
-    synthetic_frames,
-)
 from revalign.analytics.money import convert_frames
 from revalign.contract.loader import default_contract
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test fixture
+from metrics_synthetic import _KINDS, CHANNELS, SYNTHETIC_AS_OF, synthetic_frames
 
 
 def touch_columns(n_leads: int, n_touches: int, created: np.ndarray, seed: int = 3) -> pd.DataFrame:

@@ -4,8 +4,7 @@
     .venv/bin/python benchmarks/bench_scoring.py --full   # 200,000
 
 Prints: full `score_lead` (fit memoised), `behaviour_parts` alone, `fit_parts` with a cold
-memo (new title each time), the incremental tally (`scoring_tally`), title normalisation
-and `prune_signals`.
+memo (new title each time), title normalisation and `prune_signals`.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from revalign.core.scoring import (
     score_lead,
     scoring_model,
 )
-from revalign.core.scoring_tally import tally_add, tally_of, tally_parts
 from revalign.core.state import LeadState, Signal
 from revalign.core.titles import normalise_title
 
@@ -81,14 +79,6 @@ def main() -> None:
         n,
         lambda i: behaviour_parts(lead.signals, model, now),
     )
-    tally = tally_of(lead.signals, model)
-    _rate(
-        "tally_parts(tally, signals, model, at)",
-        n,
-        lambda i: tally_parts(tally, lead.signals, model, now),
-    )
-    touch = Signal("page_view", now)
-    _rate("tally_add (one new touch)", n, lambda i: tally_add(tally, touch, model))
     titles = [f"Senior Manager {i}, Pemasaran" for i in range(n)]
     _rate(
         "fit_parts, cold memo (unseen title)",

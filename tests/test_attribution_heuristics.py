@@ -7,9 +7,9 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
+from attribution_paths import PATHS_END as END
+from attribution_paths import journeys_from_paths
 from revalign.analytics.attribution import credit, journeys_from_touches, roi
-from revalign.analytics.attribution.paths import PATHS_END as END
-from revalign.analytics.attribution.paths import journeys_from_paths
 from revalign.errors import InputError
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from attribution_paths import journeys_from_paths
 from revalign.analytics.attribution import MODELS, credit
-from revalign.analytics.attribution.paths import journeys_from_paths
 
 CHANNELS = ["A", "B", "C", "D"]
 path_st = st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=6)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from attribution_paths import journeys_from_paths
 from revalign.analytics.attribution import credit
 from revalign.analytics.attribution.markov import (
     Chain,
@@ -12,7 +13,6 @@ from revalign.analytics.attribution.markov import (
     conversion_probability,
     removal_effects,
 )
-from revalign.analytics.attribution.paths import journeys_from_paths
 
 
 def test_two_step_chain_by_hand() -> None:

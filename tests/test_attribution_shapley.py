@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from attribution_paths import journeys_from_paths
 from revalign.analytics.attribution import credit
-from revalign.analytics.attribution.paths import journeys_from_paths
 from revalign.analytics.attribution.shapley import (
     MAX_CHANNELS,
     OTHER,

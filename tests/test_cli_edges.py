@@ -22,10 +22,12 @@ import sqlalchemy as sa
 import typer
 from typer.models import ArgumentInfo, OptionInfo
 
-import revalign.cli  # noqa: F401  (registers every command)
+from revalign.cli import import_all
 from revalign.cli.app import app, run
 from revalign.contract.loader import default_contract_text
 from revalign.ledger.connect import migrate_ledger
+
+import_all()  # registers every command (the CLI imports a command's module lazily)
 
 # Commands that may create a ledger where there is none (the brief's list); every other
 # command must refuse a missing ledger with exit 2 and leave no file behind.

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 import typer
 
-import revalign.cli  # noqa: F401  (registers every command)
+from revalign.cli import import_all
 from revalign.cli.app import app, run
+
+import_all()  # registers every command (the CLI imports a command's module lazily)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")

@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics_sample import sample_events
 from revalign.analytics.frames import SCHEMA, empty_frames, frames_from_events, segment_of
-from revalign.analytics.metrics.sample import sample_events
 from revalign.core.events import Event, EventType
 
 LEAD_COLUMNS = [

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from revalign.contract.loader import default_contract
 from revalign.core.events import _ID_NAMESPACE, Event, EventType, event_id
 from revalign.core.scoring import behaviour_parts, nothing_to_prune, prune_signals, scoring_model
-from revalign.core.stagefold import with_changes
-from revalign.core.state import LeadState, Signal
+from revalign.core.state import LeadState, Signal, with_changes
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

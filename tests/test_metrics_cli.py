@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 import revalign.cli  # noqa: F401  (registers the commands)
+from metrics_sample import EXPECTED, sample_events
 from revalign.analytics.metrics import METRICS
-from revalign.analytics.metrics.sample import EXPECTED, sample_events
 from revalign.cli.app import app, run
 from revalign.ledger import open_ledger
 

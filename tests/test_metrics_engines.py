@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from conftest import missing
+from metrics_sample import EXPECTED, SAMPLE_AS_OF, sample_events
+from metrics_synthetic import SYNTHETIC_AS_OF, synthetic_frames
 from revalign.analytics.frames import Frames, frames_from_events
 from revalign.analytics.metrics import compute_metrics
 from revalign.analytics.metrics.compute import MetricsResult
-from revalign.analytics.metrics.sample import EXPECTED, SAMPLE_AS_OF, sample_events
-from revalign.analytics.metrics.synthetic import SYNTHETIC_AS_OF, synthetic_frames
 from revalign.contract.loader import default_contract
 
 CONTRACT = default_contract().contract

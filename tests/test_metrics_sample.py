@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from metrics_sample import EXPECTED, SAMPLE_AS_OF, sample_events
 from revalign.analytics.frames import Frames, empty_frames, frames_from_events
 from revalign.analytics.metrics import DIMENSIONS, METRICS, compute_metrics
 from revalign.analytics.metrics.compiler import compile_metrics
-from revalign.analytics.metrics.sample import EXPECTED, SAMPLE_AS_OF, sample_events
 from revalign.analytics.money import Excluded
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import EventType

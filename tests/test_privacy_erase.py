@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,9 @@ def test_erase_leaves_no_trace_and_the_same_numbers(
     before = _numbers(db)
 
     _cli("person", "erase", person["email"], "--yes", "--by", "dpo", "--db", db)
+    with closing(sqlite3.connect(db_file)) as conn:  # snapshots are compressed: look inside
+        states = [zlib.decompress(r[0]).lower() for r in conn.execute("SELECT data FROM snapshots")]
+    assert states and not [s for s in states if person["email"].lower().encode() in s]
 
     assert _numbers(db) == before
     derived = tmp_path / "ledger"  # files made from the ledger after the erasure

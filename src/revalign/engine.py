@@ -16,6 +16,12 @@ engine holds. `submit` writes each new source event followed at once by what it 
 depth first; `run` decides events appended by other writers and appends what follows after
 them. Each batch (events, projections, checkpoint) commits in one transaction: a crash at
 any point loses and duplicates nothing, and a new Engine resumes from the checkpoint.
+
+Start-up reads the newest snapshot of the folded state (`ledger.snapshots`, keyed by fold
+version + contract version + checkpoint) and folds only the events after it. Snapshots are
+written in the batch's transaction when the unsnapshotted tail grows past
+`max(SNAPSHOT_EVERY, half the snapshot's seq)` (so their total cost stays linear in the
+ledger), and by `close()` when at least `SNAPSHOT_ON_CLOSE` events are not in one.
 """
 
 from __future__ import annotations
@@ -27,18 +33,24 @@ from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
 
+import sqlalchemy as sa
+
 from revalign.contract.schema import VersionedContract
 from revalign.core import decide as core
 from revalign.core.events import Event, utc
+from revalign.core.run import depth_first
 from revalign.core.state import FunnelState
 from revalign.errors import InputError
-from revalign.ledger import LedgerWriter, SqlLedger, open_ledger
+from revalign.ledger import LedgerWriter, SqlLedger, bulk, open_ledger, snapshots
 from revalign.ledger.bulk import Row
 from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
+from revalign.ledger.lead_reads import LeadRecord, clock_order, read_lead
 from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into, gc_paused
 
 ENGINE_CHECKPOINT = "engine"
 BATCH_SIZE = 10_000  # source events per transaction: fewer checkpoint/flush rounds
+SNAPSHOT_EVERY = 50_000  # events: folding that many costs about what writing a snapshot does
+SNAPSHOT_ON_CLOSE = 1_000  # a tail this long is worth a snapshot when a writer closes
 
 Clock = Callable[[], datetime]
 Decider = Callable[[FunnelState, Event, VersionedContract, datetime], list[Event]]
@@ -95,6 +107,7 @@ class Engine:
         ticker: Ticker = core.tick,
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
+        snapshot: bool = True,
     ) -> None:
         self.ledger = ledger
         self.contract = contract
@@ -108,6 +121,10 @@ class Engine:
         self._state_seq = 0  # the engine checkpoint `_state` reflects
         self._projector = Projector()
         self._recorded_text: str | datetime = ""
+        # snapshots are read and written only for the real fold (a test's evolver differs)
+        self._snapshots = snapshot and evolver is core.evolve
+        self._snapshot_seq = 0  # the checkpoint of the newest snapshot known to exist
+        self._stale_projections = False  # rewrite them all at the next load (forget_state)
 
     # -- public API -------------------------------------------------------------------
 
@@ -145,13 +162,47 @@ class Engine:
             if self._progress is not None:
                 self._progress(len(page))
 
+    def lead_record(self, lead_id: str) -> LeadRecord | None:
+        """The lead, its clocks and opportunity at the engine checkpoint (None: no such lead).
+
+        With no state loaded yet and the projections at the checkpoint, three indexed rows of
+        the projection tables answer (what `lead show` needs, without loading the state)."""
+        if self._state is None and not self._stale_projections:
+            with self.ledger.reader() as conn, conn.begin():
+                if conn.dialect.name == "postgresql":  # one snapshot for all the reads below
+                    conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                seq = _checkpoint_of(conn, ENGINE_CHECKPOINT)
+                if _checkpoint_of(conn, PROJECTIONS_CHECKPOINT) == seq:
+                    return read_lead(conn, lead_id)
+        state = self.state
+        lead = state.leads.get(lead_id)
+        if lead is None:
+            return None
+        clocks = sorted((state.clocks[c] for c in state.clocks_by_lead.get(lead_id, ())),
+                        key=clock_order)  # fmt: skip
+        return LeadRecord(lead, clocks, state.opportunities.get(lead.opportunity_id or ""))
+
     def tick(self, now: datetime | None = None) -> SubmitReport:
         """Append what is due by `now` with no new fact (breaches, escalations)."""
         at = now or self._clock()
         return self._append_roots(lambda state: self._tick(state, self.contract, at), at)
 
     def close(self) -> None:
-        self.ledger.close()
+        """Save a snapshot if a long tail is not in one, then release the database."""
+        try:
+            tail = self._state_seq - self._snapshot_seq
+            if self._snapshots and self._state is not None and tail >= SNAPSHOT_ON_CLOSE:
+                with gc_paused(), self.ledger.writer() as w:
+                    if w.checkpoint(ENGINE_CHECKPOINT) == self._state_seq:
+                        self._save_snapshot(w, self._state, self._state_seq)
+        finally:
+            self.ledger.close()
+
+    def forget_state(self) -> None:
+        """Drop the in-memory state: the next use folds from the ledger again (after the
+        ledger's past was rewritten in place, as erasure does), and rewrites every projection."""
+        self._state, self._state_seq, self._snapshot_seq = None, 0, 0
+        self._stale_projections = True
 
     def __enter__(self) -> Engine:
         return self
@@ -178,6 +229,7 @@ class Engine:
         except BaseException:
             self._state = None  # it may hold events that were never committed
             raise
+        self._stale_projections = False  # any rewrite of them committed with the batch
 
     def _load(self, w: LedgerWriter) -> None:
         """Fold the ledger up to the checkpoint; make the projections match that state."""
@@ -186,8 +238,14 @@ class Engine:
         behind = self._state is not None and seq > self._state_seq
         state = self._state if behind and self._state is not None else FunnelState()
         start = self._state_seq if behind else 0
+        if not behind:
+            self._snapshot_seq = 0
+            found = snapshots.load(w.conn, self.contract.version, seq) if self._snapshots else None
+            if found is not None:
+                state, start = found
+                self._snapshot_seq = start
         fold_into(state, w.read, after_seq=start, until_seq=seq, evolver=self._evolve)
-        if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq:
+        if w.checkpoint(PROJECTIONS_CHECKPOINT) == seq and not self._stale_projections:
             self._projector.mark_clean(state)
         else:
             self._projector.write_all(w.conn, state)
@@ -218,6 +276,15 @@ class Engine:
         self._projector.flush(w.conn, state)
         w.save_checkpoint(ENGINE_CHECKPOINT, seq)
         w.save_checkpoint(PROJECTIONS_CHECKPOINT, seq)
+        if self._snapshots and seq - self._snapshot_seq >= max(
+            SNAPSHOT_EVERY, self._snapshot_seq // 2
+        ):
+            self._save_snapshot(w, state, seq)
+
+    def _save_snapshot(self, w: LedgerWriter, state: FunnelState, seq: int) -> None:
+        """The state as of checkpoint `seq`, in the caller's transaction."""
+        snapshots.save(w.conn, state, self.contract.version, seq)
+        self._snapshot_seq = seq
 
     # -- deciding ---------------------------------------------------------------------
 
@@ -251,24 +318,20 @@ class Engine:
     def _place(
         self, state: FunnelState, roots: list[Event], last_seq: int, now: datetime
     ) -> tuple[list[Row], int]:
-        """Sequence roots depth first with what they cause, evolving and deciding each."""
+        """Sequence roots depth first with what they cause (`core.run.depth_first`)."""
         recorded = self._recording()
         rows: list[Row] = []
-        placed: set[tuple[str, str]] = set()
-        roots_placed = 0
-        stack: list[tuple[Event, bool]] = [(e, True) for e in reversed(roots)]
-        while stack:
-            event, is_root = stack.pop()
-            if event.key in placed:
-                continue
-            placed.add(event.key)
+
+        def place(event: Event) -> Event:
             stored, row = self._stamp(event, last_seq + len(rows) + 1, recorded)
             rows.append(row)
-            roots_placed += is_root
+            return stored
+
+        def follow(stored: Event) -> list[Event]:
             self._evolve(state, stored)
-            caused = self._decide(state, stored, self.contract, now)
-            stack.extend((c, False) for c in reversed(caused))
-        return rows, roots_placed
+            return self._decide(state, stored, self.contract, now)
+
+        return rows, depth_first(roots, place, follow)[1]
 
     def _decide_page(self, w: LedgerWriter, state: FunnelState, page: list[Event]) -> list[Row]:
         """Evolve and decide stored events; what they cause goes after the ledger's end."""
@@ -288,6 +351,11 @@ class Engine:
                 seq += 1
                 rows.append(self._stamp(caused, seq, recorded)[1])
         return rows
+
+
+def _checkpoint_of(conn: sa.Connection, name: str) -> int:
+    rows = bulk.fetch(conn, "SELECT seq FROM checkpoints WHERE name = ?", (name,))
+    return int(rows[0][0]) if rows else 0
 
 
 def open_engine(

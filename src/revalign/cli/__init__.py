@@ -1,26 +1,15 @@
-"""The `revalign` command line. Each module registers its commands on `app`."""
+"""The `revalign` command line. Each `*_cmds` module registers its commands on `app`; the
+root group imports a command's module only when that command runs (see `cli.lazy`), so
+`revalign --help` loads no analytics or database library. `import_all()` registers every
+command at once (for tests that walk the whole app)."""
 
-from revalign.cli import (  # noqa: F401  (imported for their commands)
-    analytics_cmds,
-    api_cmds,
-    attribution_cmds,
-    calendar_cmds,
-    contract_cmds,
-    dataset_cmds,
-    events_cmds,
-    forecast_cmds,
-    ingest_cmds,
-    lead_cmds,
-    ledger_cmds,
-    person_cmds,
-    plan_cmds,
-    report_cmds,
-    route_cmds,
-    score_cmds,
-    sla_cmds,
-    user_cmds,
-    worker_cmds,
-)
 from revalign.cli.app import app, main
+from revalign.cli.lazy import command_modules, import_commands
 
-__all__ = ["app", "main"]
+
+def import_all() -> None:
+    """Import every command module, so `app.registered_commands` lists every command."""
+    import_commands(command_modules())
+
+
+__all__ = ["app", "import_all", "main"]

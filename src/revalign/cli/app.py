@@ -17,9 +17,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from revalign.cli.lazy import LazyGroup
 from revalign.errors import InternalError, UserError
 
 app = typer.Typer(
+    cls=LazyGroup,  # a command's module is imported when it runs (see cli.lazy)
     name="revalign",
     help="One revenue funnel for marketing and sales.",
     no_args_is_help=True,
@@ -81,8 +83,6 @@ def _debug(exc: BaseException) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user-fixable errors print one clear message and give 2, bugs give 1."""
-    import revalign.cli  # noqa: F401  (registers every command)
-
     try:
         app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except SystemExit as exc:  # standalone mode exits; usage errors give 2

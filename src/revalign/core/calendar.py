@@ -169,6 +169,19 @@ def calendar_for_team(contract: Contract | VersionedContract, team_id: str) -> B
     return BusinessCalendar(zone, hours.start, hours.end, hours.days, team.holidays_country)
 
 
+def calendar_for_owner(contract: Contract, owner: str) -> BusinessCalendar:
+    """A clock owner's calendar: a rep's own; a non-rep (a team id, "system") gets the team it
+    names, else the fallback team's, so an SLA clock never fails to start."""
+    try:
+        contract.rep(owner)
+    except KeyError:
+        for team in contract.teams:
+            if owner == team.id:
+                return calendar_for_team(contract, team.id)
+        return calendar_for_team(contract, contract.routing.fallback_team)
+    return calendar_for_rep(contract, owner)
+
+
 def _weekday(value: int | str) -> int:
     if isinstance(value, int) and 0 <= value <= 6:
         return value

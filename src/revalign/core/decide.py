@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from revalign.contract.schema import VersionedContract
-from revalign.core import calendar_port, sla, sla_checks
+from revalign.core import sla, sla_checks
+from revalign.core.calendar import calendar_for_owner, calendar_for_team
 from revalign.core.dedup import dedup
 from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
@@ -121,7 +122,7 @@ def _on_mql(state: FunnelState, event: Event, contract: VersionedContract) -> li
     )
     team = c.team(a.team)
     reviewer = team.manager or team.id
-    review_due = calendar_port.for_team(c, team.id).add_business_hours(at, c.slas.sal_review_hours)
+    review_due = calendar_for_team(c, team.id).add_business_hours(at, c.slas.sal_review_hours)
     hours = c.slas.sal_review_hours
     return [
         route_start,
@@ -141,7 +142,7 @@ def _on_accept(state: FunnelState, event: Event, contract: VersionedContract) ->
     high = lead.high_intent or high_intent(lead, contract, at)
     hours = c.slas.first_contact_high_intent_hours if high else c.slas.first_contact_standard_hours
     name = "first_contact_high_intent" if high else "first_contact_standard"
-    due = calendar_port.for_rep(c, lead.owner).add_business_hours(at, hours)
+    due = calendar_for_owner(c, lead.owner).add_business_hours(at, hours)
     out.append(sla.start(event, contract, name, lead.owner, sla.SIDE_SALES, due, 0, hours))
     disposition_due = at + timedelta(days=c.slas.disposition_days)
     out.append(

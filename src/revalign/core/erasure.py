@@ -18,8 +18,7 @@ from typing import Any
 
 from revalign.core.events import Event, EventType
 from revalign.core.scoring import ScorePart
-from revalign.core.stagefold import with_changes
-from revalign.core.state import FunnelState, LeadState
+from revalign.core.state import FunnelState, LeadState, with_changes
 
 ERASED = "[erased]"
 PERSONAL_FIELDS = ("email", "first_name", "last_name", "title", "attributes")

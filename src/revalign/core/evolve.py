@@ -19,10 +19,9 @@ from typing import Any
 from revalign.core import routing_fold
 from revalign.core.erasure import fold_person_erased
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
-from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF
+from revalign.core.lifecycle import DERIVED_ONLY, OPEN_STAGES, STAGE_OF, apply_stage
 from revalign.core.scoring import ScorePart
 from revalign.core.sla_fold import track
-from revalign.core.stagefold import apply_stage, with_changes
 from revalign.core.state import (
     Breach,
     CapacityWindow,
@@ -35,6 +34,7 @@ from revalign.core.state import (
     Touch,
     Transition,
     Undo,
+    with_changes,
 )
 
 _new_tuple = tuple.__new__  # ScorePart(...) without its generated __new__: half the cost

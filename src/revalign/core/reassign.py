@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from revalign.contract.schema import VersionedContract
-from revalign.core import calendar_port, sla
+from revalign.core import sla
+from revalign.core.calendar import calendar_for_owner
 from revalign.core.events import Event, EventType, derived
 from revalign.core.lifecycle import OPEN_STAGES
 from revalign.core.routing import route
@@ -65,6 +66,6 @@ def reassign(state: FunnelState, breach: Event, contract: VersionedContract) -> 
             if name.endswith("high_intent")
             else c.slas.first_contact_standard_hours
         )
-        due = calendar_port.for_rep(c, owner).add_business_hours(at, hours)
+        due = calendar_for_owner(c, owner).add_business_hours(at, hours)
         out.append(sla.start(breach, contract, name, owner, sla.SIDE_SALES, due, 1, hours))
     return out

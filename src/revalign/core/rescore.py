@@ -10,13 +10,14 @@ signal the contract lists in `high_intent_actions`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from revalign.contract.schema import VersionedContract
-from revalign.core import score_port
+from revalign.core import scoring
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
-from revalign.core.state import LeadState, Stage
+from revalign.core.state import LeadState, Signal, Stage
 
 _REOPEN = frozenset({Stage.REJECTED, Stage.RECYCLED})
 
@@ -24,9 +25,49 @@ _REOPEN = frozenset({Stage.REJECTED, Stage.RECYCLED})
 PRUNE_FROM = 24  # signals on a lead before rescoring also asks which ones can be forgotten
 
 
+# Parts come back as the JSON-ready dicts stored in score.changed, summing to the score.
+Part = dict[str, Any]
+
+
+def _score(
+    lead: LeadState, contract: VersionedContract, at: datetime
+) -> tuple[float, float, list[Part]]:
+    """(total, fit, parts) of `lead` at `at`: fit + decayed behaviour (+ predictive blend)."""
+    result = scoring.score_lead(lead, scoring.scoring_model(contract), at)
+    return (
+        result.total,
+        result.fit,
+        [
+            {"rule": rule, "points": points, "detail": detail}
+            for rule, points, detail in result.parts
+        ],
+    )
+
+
+def _prunable(
+    signals: tuple[Signal, ...], contract: VersionedContract, at: datetime
+) -> dict[str, int]:
+    """How many of the oldest signals of each kind no longer matter at `at` (nor later)."""
+    model = scoring.scoring_model(contract)
+    if scoring.nothing_to_prune(signals, model, at):  # the usual answer, found in one pass
+        return {}
+    kept = scoring.prune_signals(signals, model, at)
+    if len(kept) == len(signals):
+        return {}
+    before, after = _count(signals), _count(kept)
+    return {k: n - after.get(k, 0) for k, n in before.items() if n > after.get(k, 0)}
+
+
+def _count(signals: Iterable[Signal]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in signals:
+        out[s.kind] = out.get(s.kind, 0) + 1
+    return out
+
+
 def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[Event]:
     at = event.occurred_at
-    score, fit, parts = score_port.score(lead, contract, at)
+    score, fit, parts = _score(lead, contract, at)
     cause_id = event.id
     out: list[Event] = []
     stale = lead.fit_version != contract.version and lead.fit_version is not None
@@ -34,7 +75,7 @@ def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[
         payload: dict[str, Any] = {"score": score, "previous": lead.score, "parts": parts}
         payload["fit"] = fit
         if len(lead.signals) >= PRUNE_FROM:
-            prune = score_port.prunable(lead.signals, contract, at)
+            prune = _prunable(lead.signals, contract, at)
             if prune:
                 payload["prune"] = prune
         out.append(_derived(event, cause_id, EventType.SCORE_CHANGED, payload, contract))
@@ -66,7 +107,7 @@ def cycle_start(lead: LeadState) -> datetime:
 def high_intent(lead: LeadState, contract: VersionedContract, at: datetime) -> bool:
     since = cycle_start(lead)
     return any(
-        since <= s.at <= at and score_port.is_high_intent(s.kind, contract) for s in lead.signals
+        since <= s.at <= at and scoring.is_high_intent(s.kind, contract) for s in lead.signals
     )
 
 

@@ -15,8 +15,7 @@ from revalign.core.accounts import index_account
 from revalign.core.events import Event
 from revalign.core.lifecycle import OPEN_STAGES
 from revalign.core.sla_fold import track
-from revalign.core.stagefold import with_changes
-from revalign.core.state import AccountState, FunnelState, LeadState, Merge
+from revalign.core.state import AccountState, FunnelState, LeadState, Merge, with_changes
 
 # Lead fields a merge fills on the survivor from the duplicate when the survivor lacks them.
 _FILL = ("first_name", "last_name", "title", "company", "domain", "employees", "industry",

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from revalign.contract.schema import Contract, VersionedContract
-from revalign.core import calendar_port
+from revalign.core.calendar import BusinessCalendar, calendar_for_owner, calendar_for_team
 from revalign.core.escalation import escalations
 from revalign.core.events import SOURCE_ENGINE, Event, EventType, derived
 from revalign.core.sla_catalog import PERIOD_SLAS, calendar_of, stopped_by
@@ -31,13 +31,13 @@ def clock_id(lead_id: str, sla: str, cause: Event) -> str:
     return f"{lead_id}:{sla}:{cause.id[:13]}"
 
 
-def calendar_for(contract: Contract, sla: str, owner: str) -> calendar_port.BusinessCalendar | None:
+def calendar_for(contract: Contract, sla: str, owner: str) -> BusinessCalendar | None:
     """The business calendar `sla`'s clocks run in for `owner`; None for wall-clock SLAs."""
     kind = calendar_of(sla)
     if kind == "wall":
         return None
     if kind == "owner":
-        return calendar_port.for_rep(contract, owner)
+        return calendar_for_owner(contract, owner)
     return _owner_team_calendar(contract, owner)
 
 
@@ -90,11 +90,11 @@ def elapsed_hours(clock: Clock, contract: Contract, at: datetime) -> float:
     return calendar.business_hours_between(clock.started_at, at)
 
 
-def _owner_team_calendar(contract: Contract, owner: str) -> calendar_port.BusinessCalendar:
+def _owner_team_calendar(contract: Contract, owner: str) -> BusinessCalendar:
     for team in contract.teams:
         if owner in (team.id, team.manager):
-            return calendar_port.for_team(contract, team.id)
-    return calendar_port.for_rep(contract, owner)
+            return calendar_for_team(contract, team.id)
+    return calendar_for_owner(contract, owner)
 
 
 def stop(

@@ -10,14 +10,21 @@ chained driver exception is shown only with REVALIGN_DEBUG=1.
 from __future__ import annotations
 
 import sqlite3
+import sys
 
-import psycopg
 import sqlalchemy as sa
 
 from revalign.errors import DatabaseError, RevalignError, StorageError
 
 _PERMISSION = ("permission denied", "readonly database", "read-only", "must be owner")
 _CREDENTIALS = ("password authentication failed", "authentication failed", "no password")
+
+
+def is_psycopg_error(exc: BaseException) -> bool:
+    """A psycopg error, without importing psycopg (~0.2 s) for SQLite ledgers: if it was
+    never imported, nothing raised one."""
+    pg = sys.modules.get("psycopg")
+    return pg is not None and isinstance(exc, pg.Error)
 
 
 def driver_error(exc: BaseException) -> BaseException:
@@ -40,10 +47,15 @@ def classify(exc: BaseException, action: str, where: str | None = None) -> Reval
     place = where or "the ledger database"
     why = reason(orig)
     low = str(orig).lower()
-    if isinstance(orig, psycopg.errors.InsufficientPrivilege) or any(p in low for p in _PERMISSION):
+    pg = sys.modules.get("psycopg")  # imported only once a PostgreSQL URL is used
+    if (pg and isinstance(orig, pg.errors.InsufficientPrivilege)) or any(
+        p in low for p in _PERMISSION
+    ):
         return DatabaseError(f"{place}: permission denied ({why})")
-    if isinstance(orig, psycopg.OperationalError) and not isinstance(
-        orig, psycopg.errors.QueryCanceled
+    if (
+        pg
+        and isinstance(orig, pg.OperationalError)
+        and not isinstance(orig, pg.errors.QueryCanceled)
     ):
         if any(c in low for c in _CREDENTIALS) or ("role" in low and "does not exist" in low):
             return DatabaseError(f"{place}: the server refused the credentials ({why})")

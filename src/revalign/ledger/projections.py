@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from revalign.core.decide import evolve
 from revalign.core.events import Event
 from revalign.core.state import FunnelState, LeadState, OpportunityState
-from revalign.ledger import bulk
+from revalign.ledger import bulk, snapshots
 from revalign.ledger import tables as t
 from revalign.ledger.rows import Row, account_row, object_row, owner_rows
 from revalign.ledger.sql import READ_BATCH, SqlLedger
@@ -245,12 +245,13 @@ class RebuildReport:
 def rebuild(
     ledger: SqlLedger, *, evolver: Evolver = evolve, progress: Progress | None = None
 ) -> RebuildReport:
-    """Fold the whole ledger from seq 0 and rewrite every projection table."""
+    """Fold the whole ledger from seq 0, rewrite every projection table, drop snapshots."""
     until = ledger.last_seq()
     state = fold(ledger, until_seq=until, evolver=evolver, progress=progress)
     with ledger.writer() as w:
         Projector().write_all(w.conn, state)
         w.save_checkpoint(PROJECTIONS_CHECKPOINT, until)
+        snapshots.drop_all(w.conn)  # the next engine start folds from zero too
     return RebuildReport(
         events=ledger.count(),
         seq=until,

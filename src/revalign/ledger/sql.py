@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 
 from revalign.core.events import Event
 from revalign.ledger import bulk
 from revalign.ledger.codec import READ_COLUMNS, event_row, row_event, stored_event, stored_time
-from revalign.ledger.db_errors import classify
+from revalign.ledger.db_errors import classify, is_psycopg_error
 from revalign.ledger.tables import events
 
 Key = tuple[str, str]
@@ -33,19 +32,12 @@ def translate_errors(action: str, where: str | None = None) -> Iterator[None]:
     bug: exit 1) at the ledger edge; see `db_errors.classify`."""
     try:
         yield
-    except (sa.exc.SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
+    except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
         raise classify(exc, action, where) from exc
-
-
-def dedupe(items: Iterable[Event]) -> list[Event]:
-    """First occurrence of each key, in order."""
-    seen: set[Key] = set()
-    out: list[Event] = []
-    for e in items:
-        if e.key not in seen:
-            seen.add(e.key)
-            out.append(e)
-    return out
+    except Exception as exc:
+        if is_psycopg_error(exc):
+            raise classify(exc, action, where) from exc
+        raise
 
 
 class LedgerWriter:

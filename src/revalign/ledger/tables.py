@@ -132,6 +132,20 @@ clocks = sa.Table(
     sa.Index("ix_clocks_lead_id", "lead_id"),
 )
 
+# The engine's folded state at a checkpoint (see ledger.snapshots): a cache, never a fact.
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", SeqType, primary_key=True, autoincrement=True),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("fold_version", sa.String(64), nullable=False),
+    sa.Column("contract_version", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(32), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("data", sa.LargeBinary(), nullable=False),
+    sa.Index("ix_snapshots_key", "fold_version", "contract_version", "seq"),
+)
+
 PROJECTION_TABLES: tuple[sa.Table, ...] = (leads, accounts, opportunities, owners, clocks)
 
 # -- who may call (issue 10): API users and the webhook deliveries already seen ----------

@@ -36,7 +36,7 @@ from revalign.core.events import Event, EventType
 from revalign.core.payloads import validate_payload
 from revalign.errors import NotFound, UserError
 from revalign.lead_queries import find_leads
-from revalign.ledger import SqlLedger, bulk
+from revalign.ledger import SqlLedger, bulk, snapshots
 from revalign.ledger import tables as t
 from revalign.ledger.codec import dump_json
 from revalign.ledger.sql import translate_errors
@@ -126,6 +126,7 @@ def _redact(
     with ledger.writer() as w:
         if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
             bulk.execute(w.conn, "PRAGMA secure_delete = ON", ())
+        snapshots.drop_all(w.conn)  # folded copies of the person's data go too
         for seq, kind, text, lead_id, opp_id in w.conn.execute(query.where(wanted)).all():
             payload = orjson.loads(text)
             if lead_id in lead_ids or opp_id in opp_ids:
@@ -188,6 +189,7 @@ def erase_person(
     opps = [o.opportunity_id for o in engine.state.opportunities.values() if o.lead_id in lead_ids]
     values = _values(engine, lead_ids, address)
     redacted, mentioned = _redact(engine.ledger, lead_ids, opps, address, values)
+    engine.forget_state()  # its state was folded from the events before redaction
     now = datetime.now(UTC)
     for lead_id in lead_ids:
         lead = engine.state.leads.get(lead_id)

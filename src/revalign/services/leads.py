@@ -30,6 +30,8 @@ from revalign.services.views import (
     StageStep,
 )
 
+from revalign.ledger.lead_reads import LeadRecord
+
 if TYPE_CHECKING:
     from revalign.engine import Engine
 
@@ -43,6 +45,16 @@ def visible_lead(engine: Engine, caller: Caller, lead_id: str) -> LeadState:
     return lead
 
 
+def visible_record(engine: Engine, caller: Caller, lead_id: str) -> LeadRecord:
+    """The lead with its clocks and opportunity, read from the projections when they are
+    current (no fold of the ledger), if the caller may read it; NotFound otherwise."""
+    require(caller, Action.LEAD_READ)
+    record = engine.lead_record(lead_id)
+    if record is None or not can_see_lead(caller, record.lead):
+        raise NotFound(f"no lead {lead_id!r}")
+    return record
+
+
 def acting_as(caller: Caller, by: str | None) -> str:
     """Who the fact says did it: a rep is always themself; others default to their name."""
     if caller.role == Role.REP:
@@ -54,11 +66,15 @@ def acting_as(caller: Caller, by: str | None) -> str:
 
 
 def lead_view(engine: Engine, lead: LeadState, at: datetime | None = None) -> LeadView:
-    state, contract = engine.state, engine.contract.contract
+    record = engine.lead_record(lead.lead_id)
+    return record_view(engine, record or LeadRecord(lead, [], None), at)
+
+
+def record_view(engine: Engine, record: LeadRecord, at: datetime | None = None) -> LeadView:
+    contract = engine.contract.contract
+    lead, clocks, opp = record.lead, record.clocks, record.opportunity
     now = at or datetime.now(UTC)
     missing_touches, missing_days = cadence_shortfall(lead, contract, now)
-    clocks = [state.clocks[c] for c in state.clocks_by_lead.get(lead.lead_id, ())]
-    opp = state.opportunities.get(lead.opportunity_id or "")
     return LeadView(
         lead_id=lead.lead_id,
         email=lead.email,
@@ -104,7 +120,7 @@ def lead_view(engine: Engine, lead: LeadState, at: datetime | None = None) -> Le
 
 def lead_show(engine: Engine, caller: Caller, lead_id: str, at: datetime | None = None) -> LeadView:
     """The lead as the caller may see it, with its score and clocks at `at` (default now)."""
-    return lead_view(engine, visible_lead(engine, caller, lead_id), at)
+    return record_view(engine, visible_record(engine, caller, lead_id), at)
 
 
 def explain(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, Protocol
 
 import pandas as pd
@@ -78,7 +78,3 @@ def naive_utc(frame: pd.DataFrame, columns: Sequence[tuple[str, ColumnType]]) ->
         if kind == "ts" and isinstance(out[name].dtype, pd.DatetimeTZDtype):
             out[name] = out[name].dt.tz_convert(UTC).dt.tz_localize(None)
     return out
-
-
-def to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)

@@ -56,10 +56,11 @@ class Ownership:
         return self.owner(obj, name) in (REVALIGN, LWW)
 
     def user_of(self, system: str, rep: str) -> str | None:
-        return self.sync.users.get(system, {}).get(rep)  # type: ignore[call-overload]
+        found = dict(self.sync.users).get(system, {}).get(rep)  # type: ignore[call-overload]
+        return None if found is None else str(found)
 
     def rep_of(self, system: str, user: str) -> str | None:
-        mapping = self.sync.users.get(system, {})  # type: ignore[call-overload]
+        mapping: dict[str, str] = dict(self.sync.users).get(system, {})  # type: ignore[call-overload]
         for rep, foreign in mapping.items():
             if str(foreign) == str(user):
                 return str(rep)

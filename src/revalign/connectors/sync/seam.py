@@ -44,6 +44,7 @@ class Update:
     id: str
     fields: Mapping[str, Any]
     lead_id: str | None = None
+    previous: Mapping[str, Any] = field(default_factory=dict)  # last known values there
 
 
 @dataclass(frozen=True, slots=True)

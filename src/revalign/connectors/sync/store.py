@@ -108,10 +108,17 @@ class SyncStore:
 
     def links(self, rows: Iterable[Link], at: datetime) -> None:
         data = [
-            {"system": r.system, "object": r.object, "foreign_id": r.foreign_id, "kind": r.kind,
-             "revalign_id": r.revalign_id, "linked_at": at, "note": r.note}
+            {
+                "system": r.system,
+                "object": r.object,
+                "foreign_id": r.foreign_id,
+                "kind": r.kind,
+                "revalign_id": r.revalign_id,
+                "linked_at": at,
+                "note": r.note,
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
         with self.ledger.writer() as w:
             _upsert(w.conn, sync_identity, data)
 
@@ -149,8 +156,12 @@ class SyncStore:
         with self.ledger.writer() as w:
             _upsert(w.conn, sync_values, [_value_row(v) for v in values])
             if cursor is not None:
-                row = {"system": self.system, "object": obj,
-                       "modified_at": cursor.modified_at, "last_id": cursor.last_id}  # fmt: skip
+                row = {
+                    "system": self.system,
+                    "object": obj,
+                    "modified_at": cursor.modified_at,
+                    "last_id": cursor.last_id,
+                }
                 _upsert(w.conn, sync_cursors, [row])
 
     # -- last known values ------------------------------------------------------------
@@ -189,8 +200,15 @@ class SyncStore:
 
 
 def _value_row(v: Value) -> dict[str, Any]:
-    return {"system": v.system, "object": v.object, "foreign_id": v.foreign_id,
-            "field": v.field, "value": _dump(v.value), "at": v.at, "origin": v.origin}  # fmt: skip
+    return {
+        "system": v.system,
+        "object": v.object,
+        "foreign_id": v.foreign_id,
+        "field": v.field,
+        "value": _dump(v.value),
+        "at": v.at,
+        "origin": v.origin,
+    }
 
 
 def _dump(value: Any) -> str:
@@ -203,7 +221,7 @@ def _load(text: str | None) -> Any:
 
 def same(a: Any, b: Any) -> bool:
     """Equal as stored: numbers and text compare by their JSON (2 == 2.0, Decimal == str)."""
-    return _norm(a) == _norm(b)
+    return bool(_norm(a) == _norm(b))
 
 
 def _norm(value: Any) -> Any:

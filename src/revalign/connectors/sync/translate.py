@@ -29,8 +29,19 @@ from revalign.core.events import Event, EventType
 from revalign.core.lifecycle import TRANSITIONS
 from revalign.core.state import FunnelState, Stage
 
-PERSON_FIELDS = ("email", "first_name", "last_name", "title", "company", "domain", "employees",
-                 "industry", "country", "source", "campaign")  # fmt: skip
+PERSON_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "domain",
+    "employees",
+    "industry",
+    "country",
+    "source",
+    "campaign",
+)
 REVALIGN_LEAD_FIELDS = ("owner", "stage", "score", "reason")
 OPP_FIELDS = ("name", "amount", "close_date", "stage", "owner")
 ENGAGEMENT = frozenset({"email_open", "email_click", "unsubscribe"})
@@ -140,6 +151,9 @@ class SyncTranslator:
         return self.ctx.account_for_domain(domain) if domain else None
 
     def _lead_of(self, ref: Ref | None) -> str | None:
+        if ref is not None and ref[0] == "email":  # forms and e-mail events name only that
+            lead_id = lead_id_for(rows.email(ref[1]))
+            return lead_id if lead_id in self._state().leads or lead_id in self._leads else None
         found = self.resolve(ref) if ref is not None else None
         return found[1] if found is not None and found[0] == "lead" else None
 
@@ -156,13 +170,11 @@ class SyncTranslator:
             Value(self.system, snap.object, snap.id, name, value, snap.modified_at, "pulled")
         )
 
-    def _changed(self, snap: Snapshot, name: str, value: Any) -> Known | None | bool:
-        """False when `value` is the last known one (an echo or already taken), else the
-        previous Known (None when the field was never synced)."""
+    def _changed(self, snap: Snapshot, name: str, value: Any) -> tuple[bool, Known | None]:
+        """(is `value` new there, the previous Known): not new when it is the last known value
+        (an echo of our push, or a change already taken); previous None: never synced."""
         before = self._known_of(snap.ref).get(name)
-        if before is not None and same(before.value, value):
-            return False
-        return before
+        return not (before is not None and same(before.value, value)), before
 
     def _conflict(
         self, snap: Snapshot, lead_id: str | None, name: str, ours: Any, theirs: Any, took: bool
@@ -174,9 +186,16 @@ class SyncTranslator:
             EventType.SYNC_CONFLICT,
             f"conflict/{snap.object}/{snap.id}/{name}/{stamp(snap.modified_at)}",
             snap.modified_at,
-            {"system": self.system, "object": snap.object, "foreign_id": snap.id, "field": name,
-             "ours": ours, "theirs": theirs, "owner": owner,
-             "resolution": "took_theirs" if took else "kept_ours"},  # fmt: skip
+            {
+                "system": self.system,
+                "object": snap.object,
+                "foreign_id": snap.id,
+                "field": name,
+                "ours": ours,
+                "theirs": theirs,
+                "owner": owner,
+                "resolution": "took_theirs" if took else "kept_ours",
+            },
             lead_id=lead_id,
         )
 
@@ -196,9 +215,15 @@ class SyncTranslator:
             if "email" in person:
                 person["email"] = rows.email(str(person["email"]))
             out.append(
-                event(self.ctx, EventType.LEAD_CAPTURED,
-                      f"{snap.object}/{snap.id}/captured", snap.modified_at, person,
-                      lead_id=lead_id, account_id=account_id)  # fmt: skip
+                event(
+                    self.ctx,
+                    EventType.LEAD_CAPTURED,
+                    f"{snap.object}/{snap.id}/captured",
+                    snap.modified_at,
+                    person,
+                    lead_id=lead_id,
+                    account_id=account_id,
+                )
             )
             self._leads[lead_id] = {**person, "account_id": account_id}
             for name, value in person.items():
@@ -219,14 +244,14 @@ class SyncTranslator:
         changes: dict[str, Any] = {}
         out: list[Event] = []
         for name, value in person.items():
-            before = self._changed(snap, name, value)
-            if before is False:
+            new, before = self._changed(snap, name, value)
+            if not new:
                 continue
             self._seen(snap, name, value)
             ours = known_lead.get(name)
             if same(ours, value):
                 continue  # both sides agree already
-            synced = before.at if isinstance(before, Known) else None
+            synced = before.at if before is not None else None
             verdict = self.policy.inbound("lead", name, self.system, snap.modified_at, synced)
             if verdict == "take":
                 changes[name] = rows.email(str(value)) if name == "email" else value
@@ -239,10 +264,15 @@ class SyncTranslator:
         self._leads[lead_id] = {**known_lead, **changes}
         out.insert(
             0,
-            event(self.ctx, EventType.LEAD_UPDATED,
-                  f"{snap.object}/{snap.id}/{stamp(snap.modified_at)}", snap.modified_at,
-                  {"changes": changes}, lead_id=lead_id,
-                  account_id=account_id or known_lead.get("account_id"))  # fmt: skip
+            event(
+                self.ctx,
+                EventType.LEAD_UPDATED,
+                f"{snap.object}/{snap.id}/{stamp(snap.modified_at)}",
+                snap.modified_at,
+                {"changes": changes},
+                lead_id=lead_id,
+                account_id=account_id or known_lead.get("account_id"),
+            ),
         )
         return out
 
@@ -256,8 +286,8 @@ class SyncTranslator:
             value = snap.fields[name]
             if name == "owner" and value:  # a foreign user: the rep it is, when mapped
                 value = self._rep(value) or f"{self.system}:{value}"
-            before = self._changed(snap, name, value)
-            if before is False:
+            new, before = self._changed(snap, name, value)
+            if not new:
                 continue
             self._seen(snap, name, value)
             if before is None:
@@ -270,12 +300,20 @@ class SyncTranslator:
                 rep = str(value) if value and ":" not in str(value) else None
                 if rep is not None:
                     out.append(
-                        event(self.ctx, EventType.LEAD_ASSIGNED,
-                              f"{snap.object}/{snap.id}/owner/{stamp(snap.modified_at)}",
-                              snap.modified_at,
-                              {"owner": rep, "method": "manual", "rule": self.system,
-                               "reason": f"owner changed in {self.system}"},
-                              lead_id=lead_id, account_id=lead.account_id)  # fmt: skip
+                        event(
+                            self.ctx,
+                            EventType.LEAD_ASSIGNED,
+                            f"{snap.object}/{snap.id}/owner/{stamp(snap.modified_at)}",
+                            snap.modified_at,
+                            {
+                                "owner": rep,
+                                "method": "manual",
+                                "rule": self.system,
+                                "reason": f"owner changed in {self.system}",
+                            },
+                            lead_id=lead_id,
+                            account_id=lead.account_id,
+                        )
                     )
                     continue
             if verdict == "ignore":
@@ -309,10 +347,13 @@ class SyncTranslator:
 
     def _merge_event(self, snap: Snapshot, dup: str, into: str) -> Event:
         return event(
-            self.ctx, EventType.LEAD_MERGED, f"{snap.object}/{snap.id}/merge/{dup}",
-            snap.modified_at, {"into": into, "reason": f"merged_in_{self.system}",
-                               "by": self.system}, lead_id=dup,
-        )  # fmt: skip
+            self.ctx,
+            EventType.LEAD_MERGED,
+            f"{snap.object}/{snap.id}/merge/{dup}",
+            snap.modified_at,
+            {"into": into, "reason": f"merged_in_{self.system}", "by": self.system},
+            lead_id=dup,
+        )
 
     def _conversion(self, snap: Snapshot, lead_id: str) -> None:
         """A converted Salesforce lead: its Contact is the same person, its Account the same
@@ -323,7 +364,9 @@ class SyncTranslator:
         account = snap.links.get("converted_account")
         if account is not None and self.resolve(account) is None:
             aid = self.ctx.account_for_domain(_domain(snap.fields))
-            self.link(account, "account", aid or synthetic_id("A", self.system, account), "converted")
+            self.link(
+                account, "account", aid or synthetic_id("A", self.system, account), "converted"
+            )
         opp = snap.links.get("converted_opportunity")
         if opp is not None:
             if self.resolve(opp) is None:
@@ -336,7 +379,9 @@ class SyncTranslator:
         """Accounts are known through their people and deals: only the identity is kept."""
         if self.resolve(snap.ref) is None:
             aid = self.ctx.account_for_domain(_domain(snap.fields))
-            self.link(snap.ref, "account", aid or synthetic_id("A", self.system, snap.ref), "created")
+            self.link(
+                snap.ref, "account", aid or synthetic_id("A", self.system, snap.ref), "created"
+            )
         return []
 
     def _opportunity(self, snap: Snapshot) -> list[Event]:
@@ -358,15 +403,25 @@ class SyncTranslator:
             if lead is None or Stage.OPPORTUNITY not in TRANSITIONS[lead.stage]:
                 lead_id = None  # an account deal: the person's funnel is not at SQL
             open_stage = f.get("stage") if not f.get("is_closed") else "closed"
-            payload = {"name": f.get("name"), "amount": f.get("amount") or "0",
-                       "currency": f.get("currency") or self.ctx.contract.contract.currency,
-                       "expected_close": f.get("close_date"), "stage": open_stage or "discovery",
-                       "owner": self._rep(f.get("owner"))}  # fmt: skip
+            payload = {
+                "name": f.get("name"),
+                "amount": f.get("amount") or "0",
+                "currency": f.get("currency") or self.ctx.contract.contract.currency,
+                "expected_close": f.get("close_date"),
+                "stage": open_stage or "discovery",
+                "owner": self._rep(f.get("owner")),
+            }
             out.append(
-                event(self.ctx, EventType.OPPORTUNITY_CREATED, f"{key}/created", at,
-                      {k: v for k, v in payload.items() if v is not None}, lead_id=lead_id,
-                      account_id=self._account_id(snap.links.get("account"), None),
-                      opportunity_id=opp_id)  # fmt: skip
+                event(
+                    self.ctx,
+                    EventType.OPPORTUNITY_CREATED,
+                    f"{key}/created",
+                    at,
+                    {k: v for k, v in payload.items() if v is not None},
+                    lead_id=lead_id,
+                    account_id=self._account_id(snap.links.get("account"), None),
+                    opportunity_id=opp_id,
+                )
             )
             stage = open_stage or "discovery"
         if stage == "closed":
@@ -374,8 +429,10 @@ class SyncTranslator:
             return out
         if f.get("is_closed") and "stage" in allowed:
             kind = EventType.OPPORTUNITY_WON if f.get("is_won") else EventType.OPPORTUNITY_LOST
-            payload = {"amount": f.get("amount") or "0",
-                       "currency": f.get("currency") or self.ctx.contract.contract.currency}
+            payload = {
+                "amount": f.get("amount") or "0",
+                "currency": f.get("currency") or self.ctx.contract.contract.currency,
+            }
             if kind is EventType.OPPORTUNITY_LOST:
                 payload["reason"] = f.get("lost_reason") or "unknown"
             out.append(event(self.ctx, kind, f"{key}/closed", at, payload, opportunity_id=opp_id))
@@ -386,8 +443,14 @@ class SyncTranslator:
                 if name in allowed and f.get(name) is not None:
                     payload[alias] = f[name]
             out.append(
-                event(self.ctx, EventType.OPPORTUNITY_STAGE_CHANGED, f"{key}/{stamp(at)}", at,
-                      payload, opportunity_id=opp_id)  # fmt: skip
+                event(
+                    self.ctx,
+                    EventType.OPPORTUNITY_STAGE_CHANGED,
+                    f"{key}/{stamp(at)}",
+                    at,
+                    payload,
+                    opportunity_id=opp_id,
+                )
             )
             self._opps[opp_id] = str(payload["stage"])
         self._remember(snap, f)
@@ -405,14 +468,16 @@ class SyncTranslator:
             return True
         known = self._known_of(snap.ref)
         return any(
-            name in allowed and f.get(name) is not None and name in known
+            name in allowed
+            and f.get(name) is not None
+            and name in known
             and not same(known[name].value, f[name])
             for name in ("amount", "close_date")
-        )  # fmt: skip
+        )
 
     def _remember(self, snap: Snapshot, f: Mapping[str, Any]) -> None:
         for name in ("amount", "close_date", "stage"):
-            if f.get(name) is not None and self._changed(snap, name, f[name]) is not False:
+            if f.get(name) is not None and self._changed(snap, name, f[name])[0]:
                 self._seen(snap, name, f[name])
 
     def _rep(self, user: Any) -> str | None:
@@ -433,30 +498,51 @@ class SyncTranslator:
         lead_id, account_id = self._touch_lead(snap)
         f = snap.fields
         by = self._rep(f.get("by")) or (f"{self.system}:{f['by']}" if f.get("by") else "unknown")
-        payload = {"kind": f.get("kind"), "by": by, "outcome": f.get("outcome"),
-                   "note": f.get("note")}  # fmt: skip
+        payload = {
+            "kind": f.get("kind"),
+            "by": by,
+            "outcome": f.get("outcome"),
+            "note": f.get("note"),
+        }
         at = f.get("occurred_at") or snap.modified_at
         return [
-            event(self.ctx, EventType.REP_TOUCH, f"{snap.object}/{snap.id}", at,
-                  {k: v for k, v in payload.items() if v is not None}, lead_id=lead_id,
-                  account_id=account_id)  # fmt: skip
+            event(
+                self.ctx,
+                EventType.REP_TOUCH,
+                f"{snap.object}/{snap.id}",
+                at,
+                {k: v for k, v in payload.items() if v is not None},
+                lead_id=lead_id,
+                account_id=account_id,
+            )
         ]
 
     def _marketing(self, snap: Snapshot) -> list[Event]:
         f = snap.fields
         if f.get("kind") in ENGAGEMENT and self.policy.owner("lead", "email_engagement") not in (
-            self.system, "last_writer_wins"
-        ):  # fmt: skip
+            self.system,
+            "last_writer_wins",
+        ):
             self.batch.ignored += 1
             return []
         lead_id, account_id = self._touch_lead(snap)
-        payload = {"kind": f.get("kind"), "channel": f.get("channel"),
-                   "campaign": f.get("campaign"), "url": f.get("url")}  # fmt: skip
+        payload = {
+            "kind": f.get("kind"),
+            "channel": f.get("channel"),
+            "campaign": f.get("campaign"),
+            "url": f.get("url"),
+        }
         at = f.get("occurred_at") or snap.modified_at
         return [
-            event(self.ctx, EventType.MARKETING_TOUCH, f"{snap.object}/{snap.id}", at,
-                  {k: v for k, v in payload.items() if v is not None}, lead_id=lead_id,
-                  account_id=account_id)  # fmt: skip
+            event(
+                self.ctx,
+                EventType.MARKETING_TOUCH,
+                f"{snap.object}/{snap.id}",
+                at,
+                {k: v for k, v in payload.items() if v is not None},
+                lead_id=lead_id,
+                account_id=account_id,
+            )
         ]
 
     def _stage_history(self, snap: Snapshot) -> list[Event]:
@@ -475,8 +561,14 @@ class SyncTranslator:
         if snap.fields.get("amount") is not None:
             payload["amount"] = snap.fields["amount"]
         return [
-            event(self.ctx, EventType.OPPORTUNITY_STAGE_CHANGED, f"{snap.object}/{snap.id}",
-                  snap.modified_at, payload, opportunity_id=opp_id)  # fmt: skip
+            event(
+                self.ctx,
+                EventType.OPPORTUNITY_STAGE_CHANGED,
+                f"{snap.object}/{snap.id}",
+                snap.modified_at,
+                payload,
+                opportunity_id=opp_id,
+            )
         ]
 
 

@@ -113,6 +113,10 @@ class Outbox:
                 if name in REVALIGN_LEAD_FIELDS
                 and not (name in known and same(known[name].value, value))
                 and not (name not in known and value is None)
+                # an owner the system cannot name (no user in `sync.users`) is not written
+                and not (
+                    name == "owner" and self.policy.user_of(self.store.system, str(value)) is None
+                )
             }
             if fields:
                 previous = {k: known[k].value for k in fields if k in known}

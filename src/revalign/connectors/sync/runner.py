@@ -86,15 +86,16 @@ def sync_once(
 ) -> SyncReport:
     at = now or datetime.now(UTC)
     report = SyncReport(connector.system, dry_run)
+    retry = getattr(connector, "retry", None)
+    retries, waited = (retry.retries, retry.waited) if retry is not None else (0, 0.0)
     store = SyncStore(engine.ledger, connector.system)
     policy = Ownership(engine.contract.contract.sync)
     if pull:
         _pull(connector, engine, store, policy, report, at, progress)
     if push:
         _push(connector, engine, store, policy, report, at)
-    retry = getattr(connector, "retry", None)
     if retry is not None:
-        report.retries, report.waited_seconds = retry.retries, retry.waited
+        report.retries, report.waited_seconds = retry.retries - retries, retry.waited - waited
     return report
 
 

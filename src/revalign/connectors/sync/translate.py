@@ -434,7 +434,9 @@ class SyncTranslator:
                 "currency": f.get("currency") or self.ctx.contract.contract.currency,
             }
             if kind is EventType.OPPORTUNITY_LOST:
-                payload["reason"] = f.get("lost_reason") or "unknown"
+                reasons = self.ctx.contract.contract.qualification.lost_reasons
+                given = str(f.get("lost_reason") or "").strip().lower().replace(" ", "_")
+                payload["reason"] = given if given in reasons else "not_recorded"
             out.append(event(self.ctx, kind, f"{key}/closed", at, payload, opportunity_id=opp_id))
             self._opps[opp_id] = "closed"
         elif self._moved(snap, f, stage, allowed):

@@ -15,6 +15,7 @@ from revalign.cli import (  # noqa: F401  (imported for their commands)
     route_cmds,
     score_cmds,
     sla_cmds,
+    sync_cmds,
     worker_cmds,
 )
 from revalign.cli.app import app, main

@@ -140,6 +140,15 @@ def login_from(
 
 
 def _login(settings: Mapping[str, str], session: requests.Session | None) -> Salesforce:
+    if settings.get("username") and settings.get("consumer_key"):
+        return Salesforce(  # the OAuth 2.0 JWT bearer flow of a connected app
+            username=settings["username"],
+            consumer_key=settings["consumer_key"],
+            privatekey_file=settings.get("private_key_file"),
+            domain=settings.get("domain") or None,
+            version=VERSION,
+            session=session,
+        )
     if settings.get("username"):
         return Salesforce(
             username=settings["username"],

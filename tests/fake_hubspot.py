@@ -12,6 +12,7 @@ It enforces what a client must handle: the bearer token, the 10,000-result cap o
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -56,6 +57,7 @@ class FakeHubSpot:
         self.clock = T0
         self.next_id = 1000
         self.requests: list[tuple[str, str]] = []
+        self.searches: list[dict[str, Any]] = []  # every search body received
         self.updates: list[dict[str, Any]] = []  # every batch/update input accepted
         self.fail_next: list[int] = []  # statuses to answer the next requests with
         self.on_request: Callable[[int, str], None] | None = None  # (request number, path)
@@ -248,6 +250,7 @@ class FakeHubSpot:
         return 404, {"status": "error", "message": f"no route {method} {path}"}
 
     def _search(self, kind: str, body: dict[str, Any]) -> tuple[int, Any]:
+        self.searches.append(body)
         after = int(body.get("after") or 0)
         limit = min(int(body.get("limit") or 10), 200)
         if after + limit > SEARCH_CAP:
@@ -351,7 +354,11 @@ class FakeHubSpot:
 def _key(value: Any) -> Any:
     if value is None:
         return (0, "")
-    text = str(value)
+    return _text_key(str(value))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _text_key(text: str) -> Any:
     if text.endswith("Z") and "T" in text:
         return (1, ms(datetime.fromisoformat(text.replace("Z", "+00:00"))))
     try:

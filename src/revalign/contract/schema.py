@@ -464,6 +464,16 @@ class SyncOwnership(_Model):
     account: dict[AccountSyncField, SyncOwner] = Field(default_factory=dict)
     opportunity: dict[OpportunitySyncField, SyncOwner] = Field(default_factory=_opportunity_owners)
 
+    @field_validator("lead")
+    @classmethod
+    def _funnel_is_revaligns(
+        cls, value: dict[LeadSyncField, SyncOwner]
+    ) -> dict[LeadSyncField, SyncOwner]:
+        for name in ("stage", "score"):
+            if value.get(name, "revalign") != "revalign":
+                raise ValueError(f"{name}: the funnel's {name} is decided by revalign only")
+        return value
+
 
 class Sync(_Model):
     """Two-way sync with Salesforce and HubSpot (credentials never live here: see README)."""

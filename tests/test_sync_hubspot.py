@@ -65,7 +65,9 @@ def run(hs: FakeHubSpot, engine: Engine, **kw: object) -> SyncReport:
 def test_full_sync_of_thousands_then_incremental(hs: FakeHubSpot, engine: Engine) -> None:
     ids = [hs.add("contacts", person(i)) for i in range(2000)]
     for i in range(0, 300, 3):
-        call = hs.add("calls", {"hs_timestamp": "2026-11-02T03:00:00.000Z", "hubspot_owner_id": "101"})
+        call = hs.add(
+            "calls", {"hs_timestamp": "2026-11-02T03:00:00.000Z", "hubspot_owner_id": "101"}
+        )
         hs.associate("calls", call, "contacts", ids[i])
     first = run(hs, engine)
     assert first.pulled["contacts"] == 2000 and first.pulled["calls"] == 100
@@ -78,7 +80,12 @@ def test_full_sync_of_thousands_then_incremental(hs: FakeHubSpot, engine: Engine
     hs.set("contacts", ids[8], company="Acme Holdings")
     second = run(hs, engine)
     assert second.new == 2 and second.pushed <= 2
-    assert engine.state.leads[SyncStore(engine.ledger, "hubspot").identity("contacts", ids[7])[1]].title == "Chief Marketing Officer"  # type: ignore[index]
+    assert (
+        engine.state.leads[
+            SyncStore(engine.ledger, "hubspot").identity("contacts", ids[7])[1]
+        ].title
+        == "Chief Marketing Officer"
+    )  # type: ignore[index]
     third = run(hs, engine)
     assert third.new == 0 and third.pushed == 0 and sum(third.pulled.values()) <= 2
 
@@ -166,14 +173,18 @@ def test_search_pages_past_the_10000_cap(hs: FakeHubSpot) -> None:
     assert max(int(b.get("after") or 0) for b in hs.searches) < 10_000
 
 
-def test_a_recycled_lead_clears_lifecyclestage_then_sets_it(hs: FakeHubSpot, engine: Engine) -> None:
+def test_a_recycled_lead_clears_lifecyclestage_then_sets_it(
+    hs: FakeHubSpot, engine: Engine
+) -> None:
     cid = hot(hs, 1)
     run(hs, engine)
     lead_id = SyncStore(engine.ledger, "hubspot").identity("contacts", cid)[1]  # type: ignore[index]
     assert engine.state.leads[lead_id].stage == Stage.MQL
     from revalign.core.events import Event
 
-    accept = Event(EventType.SAL_ACCEPTED, "test", "acc", NOW, lead_id=lead_id, payload={"by": "maya"})
+    accept = Event(
+        EventType.SAL_ACCEPTED, "test", "acc", NOW, lead_id=lead_id, payload={"by": "maya"}
+    )
     sql = Event(EventType.SQL_QUALIFIED, "test", "sql", NOW, lead_id=lead_id, payload={
         "by": "budi", "framework": "bant",
         "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"}})  # fmt: skip
@@ -194,7 +205,9 @@ def test_a_recycled_lead_clears_lifecyclestage_then_sets_it(hs: FakeHubSpot, eng
 def test_forms_email_events_deals_and_engagements(hs: FakeHubSpot, engine: Engine) -> None:
     co = hs.add("companies", {"name": "Acme", "domain": "acme1.co.id"})
     cid = hs.add("contacts", person(1, associatedcompanyid=co))
-    deal = hs.add("deals", {"dealname": "Acme", "amount": "5000", "dealstage": "appointmentscheduled"})
+    deal = hs.add(
+        "deals", {"dealname": "Acme", "amount": "5000", "dealstage": "appointmentscheduled"}
+    )
     hs.associate("deals", deal, "contacts", cid)
     note = hs.add("notes", {"hs_timestamp": "2026-11-02T03:00:00.000Z"})
     hs.associate("notes", note, "contacts", cid)

@@ -41,6 +41,7 @@ DEAL_PROPS = (
     "hs_is_closed",
     "hs_is_closed_won",
     "closed_lost_reason",
+    "hs_next_step",
     "deal_currency_code",
 )
 ENGAGEMENT_PROPS = (
@@ -147,6 +148,7 @@ def deal(record: Mapping[str, Any], contact_id: str | None, company_id: str | No
         "is_closed": closed,
         "is_won": str(p.get("hs_is_closed_won") or "").lower() == "true",
         "lost_reason": p.get("closed_lost_reason"),
+        "next_step": p.get("hs_next_step"),
     }
     links = {}
     if contact_id:

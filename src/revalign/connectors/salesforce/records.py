@@ -67,6 +67,7 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
         "OwnerId",
         "AccountId",
         "ContactId",
+        "NextStep",
         "IsDeleted",
         "SystemModstamp",
     ),
@@ -248,6 +249,7 @@ def opportunity(r: Mapping[str, Any]) -> Snapshot:
         "close_date": r.get("CloseDate"),
         "stage": r.get("StageName"),
         "owner": r.get("OwnerId"),
+        "next_step": r.get("NextStep"),
         "is_closed": bool(r.get("IsClosed")),
         "is_won": bool(r.get("IsWon")),
     }

@@ -27,6 +27,7 @@ from revalign.connectors.sync.snapshot import Ref, Snapshot
 from revalign.connectors.sync.store import Known, Link, SyncStore, Value, same
 from revalign.core.events import Event, EventType
 from revalign.core.lifecycle import TRANSITIONS
+from revalign.core.qualification import OPPORTUNITY_FIELDS, missing_fields
 from revalign.core.state import FunnelState, Stage
 
 PERSON_FIELDS = (
@@ -399,10 +400,7 @@ class SyncTranslator:
             lead_id = self._lead_of(snap.links.get("lead")) or self._lead_of(
                 (f"{snap.object}:lead", snap.id)
             )
-            lead = state.leads.get(lead_id) if lead_id else None
-            if lead is None or Stage.OPPORTUNITY not in TRANSITIONS[lead.stage]:
-                lead_id = None  # an account deal: the person's funnel is not at SQL
-            open_stage = f.get("stage") if not f.get("is_closed") else "closed"
+            open_stage = f.get("stage") or "discovery"
             payload = {
                 "name": f.get("name"),
                 "amount": f.get("amount") or "0",
@@ -411,6 +409,7 @@ class SyncTranslator:
                 "stage": open_stage or "discovery",
                 "owner": self._rep(f.get("owner")),
             }
+            lead_id = self._deal_lead(lead_id, f, payload, at)
             out.append(
                 event(
                     self.ctx,
@@ -457,6 +456,33 @@ class SyncTranslator:
             self._opps[opp_id] = str(payload["stage"])
         self._remember(snap, f)
         return out
+
+    def _deal_lead(
+        self, lead_id: str | None, f: Mapping[str, Any], payload: dict[str, Any], at: datetime
+    ) -> str | None:
+        """The lead a new deal belongs to, with the funnel's opportunity fields filled from
+        the CRM (next step -> decision process, close date -> decision date, the person as
+        stakeholder); None when the person's funnel cannot take it (not at SQL, or a field
+        the CRM does not have): the deal is then the account's, the person kept aside."""
+        lead = self._state().leads.get(lead_id) if lead_id else None
+        if lead is None or lead_id is None:
+            return None
+        fills = {
+            "decision_process": f.get("next_step"),
+            "decision_date": f.get("close_date"),
+            "stakeholders": [lead.email] if lead.email else [],
+        }
+        missing = missing_fields(OPPORTUNITY_FIELDS, fills)
+        why = f"missing {', '.join(missing)}" if missing else None
+        if Stage.OPPORTUNITY not in TRANSITIONS[lead.stage]:
+            why = f"the lead is {lead.stage}"
+        elif fills["decision_date"] and str(fills["decision_date"]) < at.date().isoformat():
+            why = "the decision date had passed when the deal was created"
+        if why is not None:
+            payload["attributes"] = {"person": lead_id, "not_in_funnel": why}
+            return None
+        payload.update(fills)
+        return lead_id
 
     def _takes(self, obj: str, name: str, snap: Snapshot) -> bool:
         owner = self.policy.owner(obj, name)

@@ -99,14 +99,16 @@ class Outbox:
         """The updates that bring the system to revalign's values for these leads."""
         out: list[Update] = []
         self._settled = 0
+        refs_of = self.store.refs_of_leads(lead_ids)
+        targets = {lid: self.target.lead_object(refs) for lid, refs in refs_of.items() if refs}
+        known_of = self.store.known_of(t for t in targets.values() if t is not None)
         for lead_id in lead_ids:
             lead = state.leads.get(lead_id)
-            refs = self.store.foreign_ids("lead", lead_id)
-            target = self.target.lead_object(refs) if lead is not None and refs else None
+            target = targets.get(lead_id) if lead is not None else None
             if lead is None or target is None:
                 self._settled += lead is None
                 continue
-            known = self.store.known(*target)
+            known = known_of.get(target, {})
             fields = {
                 name: value
                 for name, value in desired(lead, self.policy, self.store.system).items()

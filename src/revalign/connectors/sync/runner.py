@@ -132,6 +132,7 @@ def _page(
 ) -> None:
     """Translate one page, store its links, submit its events, save its cursor and values."""
     translator = run.translator
+    translator.prefetch(page.records)
     for snap in page.records:
         try:
             events = translator.translate(snap)

@@ -106,6 +106,38 @@ class SyncStore:
             ).all()
         return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
+    def identities_of(
+        self, refs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str] | None]:
+        """(kind, revalign id) or None for each ref, in one query per object and chunk."""
+        wanted = set(refs)
+        out: dict[tuple[str, str], tuple[str, str] | None] = dict.fromkeys(wanted)
+        t = sync_identity.c
+        for obj, ids in _by_object(wanted).items():
+            with self.ledger.reader() as conn:
+                for chunk in _chunks(ids):
+                    for r in conn.execute(
+                        sa.select(t.foreign_id, t.kind, t.revalign_id).where(
+                            t.system == self.system, t.object == obj, t.foreign_id.in_(chunk)
+                        )
+                    ):
+                        out[(obj, r[0])] = (r[1], r[2])
+        return out
+
+    def known_of(self, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Known]]:
+        out: dict[tuple[str, str], dict[str, Known]] = {}
+        t = sync_values.c
+        for obj, ids in _by_object(set(refs)).items():
+            with self.ledger.reader() as conn:
+                for chunk in _chunks(ids):
+                    for r in conn.execute(
+                        sa.select(t.foreign_id, t.field, t.value, t.at, t.origin).where(
+                            t.system == self.system, t.object == obj, t.foreign_id.in_(chunk)
+                        )
+                    ):
+                        out.setdefault((obj, r[0]), {})[r[1]] = Known(_load(r[2]), r[3], r[4])
+        return out
+
     def links(self, rows: Iterable[Link], at: datetime) -> None:
         data = [
             {
@@ -132,6 +164,22 @@ class SyncStore:
                 .order_by(t.linked_at, t.object, t.foreign_id)
             ).all()
         return [(r[0], r[1]) for r in rows]
+
+    def refs_of_leads(self, lead_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """`foreign_ids("lead", id)` for many leads, in one query per chunk."""
+        ids = list(dict.fromkeys(lead_ids))
+        out: dict[str, list[tuple[str, str]]] = {i: [] for i in ids}
+        t = sync_identity.c
+        with self.ledger.reader() as conn:
+            for chunk in _chunks(ids):
+                rows = conn.execute(
+                    sa.select(t.revalign_id, t.object, t.foreign_id)
+                    .where(t.system == self.system, t.kind == "lead", t.revalign_id.in_(chunk))
+                    .order_by(t.linked_at, t.object, t.foreign_id)
+                ).all()
+                for r in rows:
+                    out[r[0]].append((r[1], r[2]))
+        return out
 
     # -- cursors ----------------------------------------------------------------------
 
@@ -197,6 +245,18 @@ class SyncStore:
 
     def save_checkpoint(self, name: str, seq: int) -> None:
         self.ledger.save_checkpoint(f"sync:{self.system}:{name}", seq)
+
+
+def _by_object(refs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for obj, fid in refs:
+        out.setdefault(obj, []).append(fid)
+    return out
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _value_row(v: Value) -> dict[str, Any]:

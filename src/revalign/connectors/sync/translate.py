@@ -14,7 +14,7 @@ between the two replays the same page into the same ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -75,10 +75,11 @@ class SyncTranslator:
         policy: Ownership,
         state: Callable[[], FunnelState],
     ) -> None:
-        self.ctx, self.store, self.policy, self._state = ctx, store, policy, state
+        self.ctx, self.store, self.policy, self._read_state = ctx, store, policy, state
+        self._cached: FunnelState | None = None
         self.system = store.system
         self.batch = Batch()
-        self._ids: dict[Ref, tuple[str, str]] = {}  # links made this page, before they land
+        self._ids: dict[Ref, tuple[str, str] | None] = {}  # links made this page, before they land
         self._known: dict[Ref, dict[str, Known]] = {}
         self._leads: dict[str, dict[str, Any]] = {}  # leads captured / changed this page
         self._opps: dict[str, str] = {}  # opportunity -> stage this page ("closed" at the end)
@@ -89,8 +90,27 @@ class SyncTranslator:
         out, self.batch = self.batch, Batch()
         return out
 
+    def _state(self) -> FunnelState:
+        # read once per page: asking the engine checks the ledger's checkpoint every time
+        if self._cached is None:
+            self._cached = self._read_state()
+        return self._cached
+
+    def prefetch(self, snaps: Sequence[Snapshot]) -> None:
+        """Load the identities and known values of a page's records in two queries."""
+        refs = {s.ref for s in snaps}
+        for s in snaps:
+            refs.update(s.links.values())
+            refs.update(s.merged)
+        self._ids.update(self.store.identities_of(refs))
+        known = self.store.known_of(refs)
+        for ref in {s.ref for s in snaps}:
+            self._known.setdefault(ref, known.get(ref, {}))
+
     def submitted(self) -> None:
         """The page's events are in the ledger: the state answers from now on."""
+        self._cached = None
+        self._ids.clear()
         self._leads.clear()
         self._opps.clear()
         self._known.clear()
@@ -109,7 +129,7 @@ class SyncTranslator:
     # -- identity -----------------------------------------------------------------------
 
     def resolve(self, ref: Ref) -> tuple[str, str] | None:
-        found = self._ids.get(ref) or self.store.identity(*ref)
+        found = self._ids.get(ref) if ref in self._ids else self.store.identity(*ref)
         if found is None:
             return None
         kind, rid = found
@@ -124,7 +144,7 @@ class SyncTranslator:
     def link(self, ref: Ref, kind: str, rid: str, note: str) -> None:
         if self._ids.get(ref) == (kind, rid):
             return
-        if self._ids.get(ref) is None and self.store.identity(*ref) == (kind, rid):
+        if ref not in self._ids and self.store.identity(*ref) == (kind, rid):
             self._ids[ref] = (kind, rid)
             return
         self._ids[ref] = (kind, rid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,7 +64,7 @@ def connect(
     if check:
         checks = _connector(system, resolve_contract(contract), secrets).check()
     if json:
-        print_json({"system": system, "settings": settings, "checks": [c.__dict__ for c in checks]})
+        print_json({"system": system, "settings": settings, "checks": [asdict(c) for c in checks]})
     else:
         for key, value in settings.items():
             console.print(f"{key}: {value}", highlight=False)

@@ -12,6 +12,7 @@ It enforces what a client must handle: the bearer token, the 10,000-result cap o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import threading
@@ -402,14 +403,14 @@ def _send(
     h: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None
 ) -> None:
     data = json.dumps(body).encode()
-    try:
+    # the client may be gone: the crash tests kill it mid-request
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         _write(h, status, data, headers)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the client is gone (the crash tests kill it mid-request)
 
 
-def _write(h: BaseHTTPRequestHandler, status: int, data: bytes,
-           headers: dict[str, str] | None) -> None:  # fmt: skip
+def _write(
+    h: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict[str, str] | None
+) -> None:
     h.send_response(status)
     h.send_header("Content-Type", "application/json;charset=utf-8")
     h.send_header("Content-Length", str(len(data)))

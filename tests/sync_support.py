@@ -10,8 +10,12 @@ from revalign.contract.schema import Sync, VersionedContract
 
 NOW = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 HS_USERS = {"budi": "101", "putri": "102", "sophie": "103", "oliver": "104", "maya": "105"}
-SF_USERS = {"budi": "005000000000001AAA", "putri": "005000000000002AAA",
-            "sophie": "005000000000003AAA", "maya": "005000000000004AAA"}  # fmt: skip
+SF_USERS = {
+    "budi": "005000000000001AAA",
+    "putri": "005000000000002AAA",
+    "sophie": "005000000000003AAA",
+    "maya": "005000000000004AAA",
+}
 
 
 def sync_contract() -> VersionedContract:

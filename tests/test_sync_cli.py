@@ -100,7 +100,7 @@ def test_settings_from_a_secrets_file_the_environment_wins(tmp_path: Path) -> No
     assert got == {"token": "from-env", "url": "http://x"}
     assert redacted(got) == {"token": "***", "url": "http://x"}
     secrets.write_text("garbage\n")
-    with pytest.raises(InputError, match="secrets.env:1: expected KEY=VALUE"):
+    with pytest.raises(InputError, match=r"secrets\.env:1: expected KEY=VALUE"):
         load_settings("hubspot", secrets=secrets, env={})
 
 

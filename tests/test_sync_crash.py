@@ -34,11 +34,26 @@ def contract_file(tmp_path: Path) -> Path:
 
 
 def sync_process(hs: FakeHubSpot, db: str, contract: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REVALIGN_HUBSPOT_TOKEN": hs.token, "REVALIGN_HUBSPOT_URL": hs.url,
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}  # fmt: skip
+    env = {
+        **os.environ,
+        "REVALIGN_HUBSPOT_TOKEN": hs.token,
+        "REVALIGN_HUBSPOT_URL": hs.url,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
+    }
     code = "from revalign.cli.app import main; main()"
-    args = [sys.executable, "-c", code, "sync", "hubspot", "--once", "--db", db,
-            "--contract", str(contract), "--json"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-c",
+        code,
+        "sync",
+        "hubspot",
+        "--once",
+        "--db",
+        db,
+        "--contract",
+        str(contract),
+        "--json",
+    ]
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -49,8 +64,9 @@ def test_a_sync_killed_anywhere_resumes_with_nothing_lost_or_doubled(tmp_path: P
     with FakeHubSpot() as hs:
         ids = [hot(hs, i) if i % 5 == 0 else hs.add("contacts", person(i)) for i in range(CONTACTS)]
         for i in range(0, CONTACTS, 10):
-            call = hs.add("calls", {"hs_timestamp": "2026-11-02T03:00:00.000Z",
-                                    "hubspot_owner_id": "101"})  # fmt: skip
+            call = hs.add(
+                "calls", {"hs_timestamp": "2026-11-02T03:00:00.000Z", "hubspot_owner_id": "101"}
+            )
             hs.associate("calls", call, "contacts", ids[i])
         kills = 0
         for _ in range(6):

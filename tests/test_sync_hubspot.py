@@ -41,9 +41,16 @@ def connector(hs: FakeHubSpot, sleeps: Sleeps | None = None, page: int = 200) ->
 
 
 def person(i: int, **extra: str) -> dict[str, str]:
-    return {"email": f"p{i}@acme{i % 40}.co.id", "firstname": f"P{i}", "lastname": "Tan",
-            "jobtitle": "VP Marketing" if i % 3 else "Analyst", "company": f"Acme {i % 40}",
-            "country": "ID", "industry": "software", **extra}  # fmt: skip
+    return {
+        "email": f"p{i}@acme{i % 40}.co.id",
+        "firstname": f"P{i}",
+        "lastname": "Tan",
+        "jobtitle": "VP Marketing" if i % 3 else "Analyst",
+        "company": f"Acme {i % 40}",
+        "country": "ID",
+        "industry": "software",
+        **extra,
+    }
 
 
 def hot(hs: FakeHubSpot, i: int) -> str:
@@ -52,9 +59,12 @@ def hot(hs: FakeHubSpot, i: int) -> str:
     if not hs.forms:
         hs.forms.append({"id": "demo", "name": "Demo request"})
     hs.submissions.setdefault("demo", []).append(
-        {"submittedAt": "1762077600000", "pageUrl": "https://acme.example/demo",
-         "values": [{"name": "email", "value": person(i)["email"]}]}
-    )  # fmt: skip
+        {
+            "submittedAt": "1762077600000",
+            "pageUrl": "https://acme.example/demo",
+            "values": [{"name": "email", "value": person(i)["email"]}],
+        }
+    )
     return cid
 
 
@@ -185,14 +195,29 @@ def test_a_recycled_lead_clears_lifecyclestage_then_sets_it(
     accept = Event(
         EventType.SAL_ACCEPTED, "test", "acc", NOW, lead_id=lead_id, payload={"by": "maya"}
     )
-    sql = Event(EventType.SQL_QUALIFIED, "test", "sql", NOW, lead_id=lead_id, payload={
-        "by": "budi", "framework": "bant",
-        "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"}})  # fmt: skip
+    sql = Event(
+        EventType.SQL_QUALIFIED,
+        "test",
+        "sql",
+        NOW,
+        lead_id=lead_id,
+        payload={
+            "by": "budi",
+            "framework": "bant",
+            "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"},
+        },
+    )
     engine.submit([accept, sql])
     run(hs, engine)
     assert hs.props("contacts", cid)["lifecyclestage"] == "salesqualifiedlead"
-    recycle = Event(EventType.RECYCLED, "test", "rec", NOW, lead_id=lead_id,
-                    payload={"by": "budi", "reason": "wrong_timing"})  # fmt: skip
+    recycle = Event(
+        EventType.RECYCLED,
+        "test",
+        "rec",
+        NOW,
+        lead_id=lead_id,
+        payload={"by": "budi", "reason": "wrong_timing"},
+    )
     engine.submit([recycle])
     report = run(hs, engine)
     assert not report.push_errors
@@ -212,10 +237,22 @@ def test_forms_email_events_deals_and_engagements(hs: FakeHubSpot, engine: Engin
     note = hs.add("notes", {"hs_timestamp": "2026-11-02T03:00:00.000Z"})
     hs.associate("notes", note, "contacts", cid)
     hs.forms.append({"id": "f1", "name": "Demo request"})
-    hs.submissions["f1"] = [{"submittedAt": "1762077600000", "pageUrl": "https://x/demo",
-                             "values": [{"name": "email", "value": "p1@acme1.co.id"}]}]  # fmt: skip
-    hs.email_events.append({"id": "e1", "type": "CLICK", "recipient": "p1@acme1.co.id",
-                            "created": 1762077600000, "emailCampaignId": 7})  # fmt: skip
+    hs.submissions["f1"] = [
+        {
+            "submittedAt": "1762077600000",
+            "pageUrl": "https://x/demo",
+            "values": [{"name": "email", "value": "p1@acme1.co.id"}],
+        }
+    ]
+    hs.email_events.append(
+        {
+            "id": "e1",
+            "type": "CLICK",
+            "recipient": "p1@acme1.co.id",
+            "created": 1762077600000,
+            "emailCampaignId": 7,
+        }
+    )
     report = run(hs, engine)
     assert not report.rejected
     types = [e.type for e in engine.ledger.read() if e.source == "hubspot"]

@@ -15,8 +15,10 @@ from test_sync_hubspot import CONTRACT, connector, hot, person
 
 
 def test_reconcile_finds_every_planted_mismatch_and_repairs_the_allowed(tmp_path: Path) -> None:
-    with FakeHubSpot() as hs, open_engine(f"sqlite:///{tmp_path / 'r.db'}", CONTRACT,
-                                          clock=lambda: NOW) as engine:  # fmt: skip
+    with (
+        FakeHubSpot() as hs,
+        open_engine(f"sqlite:///{tmp_path / 'r.db'}", CONTRACT, clock=lambda: NOW) as engine,
+    ):
         c = [hot(hs, i) for i in range(1, 6)]
         cold = hs.add("contacts", person(6))
         call = hs.add("calls", {"hs_timestamp": "2026-11-02T03:00:00.000Z"})
@@ -32,12 +34,26 @@ def test_reconcile_finds_every_planted_mismatch_and_repairs_the_allowed(tmp_path
         owner = hs.props("contacts", c[1])["hubspot_owner_id"]
         hs.set("contacts", c[1], hubspot_owner_id="104" if owner != "104" else "105")  # stale owner
         new = hs.add("contacts", person(7))  # missing in revalign
-        engine.submit([  # missing in hubspot; a title revalign changed (both may write it)
-            Event(EventType.LEAD_CAPTURED, "file:leads", "x", NOW, lead_id="L-file",
-                  payload={"email": "only@file.co"}),
-            Event(EventType.LEAD_UPDATED, "file:leads", "t", NOW, lead_id=lead[c[2]],
-                  payload={"changes": {"title": "Head of Growth"}}),
-        ])  # fmt: skip
+        engine.submit(
+            [  # missing in hubspot; a title revalign changed (both may write it)
+                Event(
+                    EventType.LEAD_CAPTURED,
+                    "file:leads",
+                    "x",
+                    NOW,
+                    lead_id="L-file",
+                    payload={"email": "only@file.co"},
+                ),
+                Event(
+                    EventType.LEAD_UPDATED,
+                    "file:leads",
+                    "t",
+                    NOW,
+                    lead_id=lead[c[2]],
+                    payload={"changes": {"title": "Head of Growth"}},
+                ),
+            ]
+        )
 
         report = reconcile(connector(hs), engine)
         found = {(m.cause, m.foreign_id or m.lead_id, m.field) for m in report.mismatches}

@@ -41,9 +41,18 @@ def connector(sf: FakeSalesforce, sleeps: Sleeps | None = None) -> SalesforceCon
 
 
 def lead(i: int, **extra: object) -> dict[str, object]:
-    return {"Email": f"p{i}@acme{i % 30}.co.id", "FirstName": f"P{i}", "LastName": "Tan",
-            "Title": "VP Marketing", "Company": f"Acme {i % 30}", "Country": "ID",
-            "Industry": "software", "NumberOfEmployees": 120, "IsConverted": False, **extra}  # fmt: skip
+    return {
+        "Email": f"p{i}@acme{i % 30}.co.id",
+        "FirstName": f"P{i}",
+        "LastName": "Tan",
+        "Title": "VP Marketing",
+        "Company": f"Acme {i % 30}",
+        "Country": "ID",
+        "Industry": "software",
+        "NumberOfEmployees": 120,
+        "IsConverted": False,
+        **extra,
+    }
 
 
 def run(sf: FakeSalesforce, engine: Engine, **kw: object) -> SyncReport:
@@ -57,8 +66,16 @@ def ident(engine: Engine, obj: str, rid: str | None) -> tuple[str, str] | None:
 def test_full_sync_of_thousands_then_incremental(sf: FakeSalesforce, engine: Engine) -> None:
     ids = [sf.add("Lead", lead(i)) for i in range(2000)]
     for i in range(0, 200, 4):
-        sf.add("Task", {"WhoId": ids[i], "TaskSubtype": "Call", "Status": "Completed",
-                        "OwnerId": SF_USERS["budi"], "ActivityDate": "2026-11-02"})  # fmt: skip
+        sf.add(
+            "Task",
+            {
+                "WhoId": ids[i],
+                "TaskSubtype": "Call",
+                "Status": "Completed",
+                "OwnerId": SF_USERS["budi"],
+                "ActivityDate": "2026-11-02",
+            },
+        )
     first = run(sf, engine)
     assert first.pulled["Lead"] == 2000 and first.pulled["Task"] == 50
     assert len(engine.state.leads) == 2000 and not first.rejected
@@ -90,16 +107,33 @@ def test_a_converted_lead_keeps_its_person_account_and_deal(
     assert person is not None
     lead_id = person[1]
     # the funnel gets the lead to SQL, then the rep converts it in Salesforce
-    engine.submit([
-        Event(EventType.SAL_ACCEPTED, "t", "a", NOW, lead_id=lead_id, payload={"by": "maya"}),
-        Event(EventType.SQL_QUALIFIED, "t", "q", NOW, lead_id=lead_id, payload={
-            "by": "budi", "framework": "bant",
-            "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"}}),
-    ])  # fmt: skip
-    contact, account, opp = sf.convert(lid, opportunity={"Name": "Acme deal", "Amount": 9000,
-                                                         "StageName": "Prospecting",
-                                                         "NextStep": "CFO sign-off",
-                                                         "CloseDate": "2026-12-20"})  # fmt: skip
+    engine.submit(
+        [
+            Event(EventType.SAL_ACCEPTED, "t", "a", NOW, lead_id=lead_id, payload={"by": "maya"}),
+            Event(
+                EventType.SQL_QUALIFIED,
+                "t",
+                "q",
+                NOW,
+                lead_id=lead_id,
+                payload={
+                    "by": "budi",
+                    "framework": "bant",
+                    "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"},
+                },
+            ),
+        ]
+    )
+    contact, account, opp = sf.convert(
+        lid,
+        opportunity={
+            "Name": "Acme deal",
+            "Amount": 9000,
+            "StageName": "Prospecting",
+            "NextStep": "CFO sign-off",
+            "CloseDate": "2026-12-20",
+        },
+    )
     report = run(sf, engine)
     assert not report.rejected and not report.push_errors
     assert ident(engine, "Contact", contact) == ("lead", lead_id)
@@ -150,8 +184,9 @@ def test_an_expired_session_logs_in_again(sf: FakeSalesforce, engine: Engine) ->
 def test_username_password_login_refreshes_itself(sf: FakeSalesforce, engine: Engine) -> None:
     sf.add("Lead", lead(1))
     login = login_from({"username": "ops@example.com", "password": "pw", "security_token": "tok"})
-    conn = SalesforceConnector(SalesforceClient(login, Sleeps().retry()),
-                               Ownership(CONTRACT.contract.sync))  # fmt: skip
+    conn = SalesforceConnector(
+        SalesforceClient(login, Sleeps().retry()), Ownership(CONTRACT.contract.sync)
+    )
     sf.fail_next = [None, "expire"]  # type: ignore[list-item]
     report = sync_once(conn, engine, now=NOW)
     assert sf.logins == 2 and len(engine.state.leads) == 1 and not report.push_errors
@@ -176,9 +211,12 @@ def test_the_daily_limit_reserve_stops_the_sync(sf: FakeSalesforce, engine: Engi
 def test_errors_of_a_write_are_reported_per_record(sf: FakeSalesforce) -> None:
     good, gone = sf.add("Lead", lead(1)), sf.add("Lead", lead(2))
     sf.set("Lead", gone, IsDeleted=True)
-    results = connector(sf).push([
-        Update("Lead", good, {"score": 70.0}), Update("Lead", gone, {"score": 10.0}),
-    ])  # fmt: skip
+    results = connector(sf).push(
+        [
+            Update("Lead", good, {"score": 70.0}),
+            Update("Lead", gone, {"score": 10.0}),
+        ]
+    )
     assert [r.ok for r in results] == [True, False]
     assert "ENTITY_IS_DELETED" in (results[1].error or "")
     assert sf.get("Lead", good)["Revalign_Score__c"] == 70.0

@@ -57,14 +57,31 @@ def test_the_handler_refuses_then_accepts_and_a_replay_adds_nothing(tmp_path: Pa
     with open_engine(f"sqlite:///{tmp_path / 'r.db'}", contract, clock=lambda: NOW) as engine:
         from revalign.connectors.sync.store import Link, SyncStore
 
-        engine.submit([Event(EventType.LEAD_CAPTURED, "file:leads", "1", NOW, lead_id="L-1",
-                             payload={"email": "dewi@acme.co.id"})])  # fmt: skip
+        engine.submit(
+            [
+                Event(
+                    EventType.LEAD_CAPTURED,
+                    "file:leads",
+                    "1",
+                    NOW,
+                    lead_id="L-1",
+                    payload={"email": "dewi@acme.co.id"},
+                )
+            ]
+        )
         SyncStore(engine.ledger, "hubspot").links(
             [Link("hubspot", "contacts", "501", "lead", "L-1")], NOW
         )
-        events = [{"eventId": 9, "subscriptionType": "contact.propertyChange", "objectId": 501,
-                   "propertyName": "jobtitle", "propertyValue": "CMO",
-                   "occurredAt": now_ms() - 1000}]  # fmt: skip
+        events = [
+            {
+                "eventId": 9,
+                "subscriptionType": "contact.propertyChange",
+                "objectId": 501,
+                "propertyName": "jobtitle",
+                "propertyValue": "CMO",
+                "occurredAt": now_ms() - 1000,
+            }
+        ]
         body = json.dumps(events).encode()
         bad = handle_hubspot_webhook(
             "POST", URI, {"X-HubSpot-Signature-v3": "x"}, body, SECRET, NOW, engine

@@ -119,3 +119,16 @@ def test_ownership_errors_are_located_and_the_default_version_is_unchanged(tmp_p
     issues = {i.path: i for i in caught.value.issues}
     assert "decided by revalign only" in issues["sync.ownership.lead"].message
     assert issues["sync.ownership.opportunity.amount"].line > issues["sync.ownership.lead"].line
+
+
+def test_the_worker_runs_the_sync_each_step(
+    hs: FakeHubSpot, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    contract = str(contract_file(tmp_path))
+    assert cli(capsys, "sync", "hubspot", "--db", db, "--contract", contract)[0] == 0
+    hs.add("contacts", person(3))
+    code, out = cli(
+        capsys, "worker", "--once", "--sync", "hubspot", "--db", db, "--contract", contract
+    )
+    assert code == 0 and "sync hubspot: 1 new facts" in out

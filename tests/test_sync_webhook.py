@@ -95,6 +95,12 @@ def test_the_handler_refuses_then_accepts_and_a_replay_adds_nothing(tmp_path: Pa
         replay = handle_hubspot_webhook("POST", URI, headers, body, SECRET, NOW, engine)
         assert replay.status == 200 and replay.body["new"] == 0
         assert engine.ledger.last_seq() == seq
+        unknown = json.dumps([{**events[0], "eventId": 10, "objectId": 999}]).encode()
+        later = handle_hubspot_webhook(
+            "POST", URI, signed(unknown, now_ms()), unknown, SECRET, NOW, engine
+        )
+        assert later.body["new"] == 0 and "no e-mail" in later.body["rejected"][0]["reason"]
+        assert SyncStore(engine.ledger, "hubspot").identity("contacts", "999") is None
         junk = b"not json"
         assert (
             handle_hubspot_webhook("POST", URI, signed(junk, now_ms()), junk, SECRET, NOW).status

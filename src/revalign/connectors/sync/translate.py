@@ -155,13 +155,12 @@ class SyncTranslator:
         if found is not None:
             return found[1]
         address = snap.fields.get("email")
-        if isinstance(address, str) and "@" in address:
-            # the same person a file or the other system brought in (keyed on e-mail once;
-            # from then on on the foreign id, so an e-mail change keeps the lead)
-            rid, note = lead_id_for(rows.email(address)), "email"
-        else:
-            rid, note = synthetic_id("L", self.system, snap.ref), "created"
-        self.link(snap.ref, "lead", rid, note)
+        if not (isinstance(address, str) and "@" in address):
+            raise rows.RowError(f"{snap.object} {snap.id} has no e-mail: a lead needs one")
+        # the same person a file or the other system brought in (keyed on e-mail once;
+        # from then on on the foreign id, so an e-mail change keeps the lead)
+        rid = lead_id_for(rows.email(address))
+        self.link(snap.ref, "lead", rid, "email")
         return rid
 
     def _account_id(self, ref: Ref | None, domain: str | None) -> str | None:

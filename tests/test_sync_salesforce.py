@@ -225,3 +225,32 @@ def test_errors_of_a_write_are_reported_per_record(sf: FakeSalesforce) -> None:
 def test_connect_check_names_missing_custom_fields(sf: FakeSalesforce) -> None:
     checks = connector(sf).check()
     assert all(c.ok for c in checks), checks
+
+
+def test_stage_history_between_syncs_is_kept_in_order(sf: FakeSalesforce, engine: Engine) -> None:
+    acc = sf.add("Account", {"Name": "Acme", "Website": "acme.co.id"})
+    opp = sf.add(
+        "Opportunity",
+        {
+            "Name": "Acme",
+            "Amount": 1000,
+            "StageName": "Prospecting",
+            "AccountId": acc,
+            "IsClosed": False,
+            "IsWon": False,
+        },
+    )
+    run(sf, engine)
+    opp_id = ident(engine, "Opportunity", opp)[1]  # type: ignore[index]
+    for stage in ("Needs Analysis", "Proposal/Price Quote"):
+        sf.add("OpportunityHistory", {"OpportunityId": opp, "StageName": stage, "Amount": 1000})
+    sf.set("Opportunity", opp, StageName="Proposal/Price Quote")
+    report = run(sf, engine)
+    assert not report.rejected
+    stages = [
+        e.payload["stage"]
+        for e in engine.ledger.read()
+        if e.type is EventType.OPPORTUNITY_STAGE_CHANGED and e.opportunity_id == opp_id
+    ]
+    assert stages == ["Needs Analysis", "Proposal/Price Quote"]
+    assert engine.state.opportunities[opp_id].stage == "Proposal/Price Quote"

@@ -105,8 +105,18 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
         "SystemModstamp",
     ),
 }
-# pull order: companies, then people (a Lead before the Contact it converts into), then deals
-OBJECTS = tuple(FIELDS)
+# pull order: companies, then people (a Lead before the Contact it converts into), then the
+# stage history of known deals (each stage in its order), then the deals themselves
+OBJECTS = (
+    "Account",
+    "Lead",
+    "Contact",
+    "OpportunityHistory",
+    "Opportunity",
+    "Task",
+    "Event",
+    "CampaignMember",
+)
 WITH_DELETED = frozenset({"Lead", "Contact", "Account", "Opportunity"})  # queryAll: merges
 LEAD_STATUS = {
     "lead": "Open - Not Contacted",

@@ -45,6 +45,31 @@ def _on_sigterm(stop: Callable[[], None]) -> Any:
         return None
 
 
+def _syncer(engine: Engine, contract: Any, systems: list[str]) -> Callable[[], None]:
+    """One sync pass per system after each step (`--sync`); a failed pass is reported and
+    tried again next step (its progress is saved page by page)."""
+    if not systems:
+        return lambda: None
+    from revalign.connectors.sync.factory import open_connector
+    from revalign.connectors.sync.runner import sync_once
+    from revalign.connectors.sync.settings import load_settings
+    from revalign.errors import UserError
+
+    connectors = [open_connector(s, contract, load_settings(s)) for s in systems]
+
+    def run() -> None:
+        for c in connectors:
+            try:
+                report = sync_once(c, engine)
+            except UserError as exc:
+                typer.echo(f"sync {c.system} failed, retrying next step: {exc}", err=True)
+                continue
+            if report.new or report.pushed or report.push_errors:
+                typer.echo(f"sync {c.system}: {report.new} new facts, {report.pushed} pushed")
+
+    return run
+
+
 def _line(report: StepReport, as_json: bool) -> str:
     d, t = report.delivery, report.tick
     if as_json:
@@ -78,6 +103,13 @@ def worker(
         ),
     ] = False,
     json: JsonOption = False,
+    sync: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sync",
+            help="Also sync this system (salesforce or hubspot) each step; repeat for both.",
+        ),
+    ] = None,
 ) -> None:
     """Tick the SLA clocks and deliver warnings, breaches and escalations (webhook, e-mail)."""
     stop_at = _until(until)
@@ -91,7 +123,10 @@ def worker(
         if skip_backlog and ledger.checkpoint(CHECKPOINT) == 0:
             ledger.save_checkpoint(CHECKPOINT, ledger.last_seq())
 
+        synced = _syncer(engine, versioned, sync or [])
+
         def show(report: StepReport) -> None:
+            synced()
             d, t = report.delivery, report.tick
             if once or t.new or t.derived or d.delivered or d.failed or d.waiting:
                 typer.echo(_line(report, json))  # the loop stays quiet while nothing happens

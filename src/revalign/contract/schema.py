@@ -455,6 +455,54 @@ class Notifications(_Model):
     retry: Retry = Retry()
 
 
+# -- two-way sync: who owns each field (connectors/sync/ownership.py applies it) -------------
+
+SyncOwner = Literal["revalign", "salesforce", "hubspot", "last_writer_wins"]
+SyncSystem = Literal["salesforce", "hubspot"]
+LeadSyncField = Literal[
+    "email", "first_name", "last_name", "title", "company", "domain", "employees", "industry",
+    "country", "source", "campaign", "owner", "stage", "score", "reason", "email_engagement",
+]  # fmt: skip
+AccountSyncField = Literal["name", "domain", "industry", "employees", "country"]
+OpportunitySyncField = Literal["name", "amount", "close_date", "stage", "owner"]
+
+
+def _lead_owners() -> dict[LeadSyncField, SyncOwner]:
+    # revalign decides the funnel; the MAP owns e-mail engagement; the rest: newest change wins
+    return {"owner": "revalign", "stage": "revalign", "score": "revalign", "reason": "revalign",
+            "email_engagement": "hubspot"}  # fmt: skip
+
+
+def _opportunity_owners() -> dict[OpportunitySyncField, SyncOwner]:
+    return {"amount": "salesforce", "close_date": "salesforce", "stage": "salesforce"}
+
+
+class SyncOwnership(_Model):
+    """Per object and field, the system whose value wins; unnamed fields: last writer wins."""
+
+    lead: dict[LeadSyncField, SyncOwner] = Field(default_factory=_lead_owners)
+    account: dict[AccountSyncField, SyncOwner] = Field(default_factory=dict)
+    opportunity: dict[OpportunitySyncField, SyncOwner] = Field(default_factory=_opportunity_owners)
+
+    @field_validator("lead")
+    @classmethod
+    def _funnel_is_revaligns(
+        cls, value: dict[LeadSyncField, SyncOwner]
+    ) -> dict[LeadSyncField, SyncOwner]:
+        for name in ("stage", "score"):
+            if value.get(name, "revalign") != "revalign":
+                raise ValueError(f"{name}: the funnel's {name} is decided by revalign only")
+        return value
+
+
+class Sync(_Model):
+    """Two-way sync with Salesforce and HubSpot (credentials never live here: see README)."""
+
+    ownership: SyncOwnership = SyncOwnership()
+    # rep id -> the rep's user id in the foreign system (Salesforce User Id, HubSpot owner id)
+    users: dict[SyncSystem, dict[str, str]] = Field(default_factory=dict)
+
+
 class Contract(_Model):
     """The whole revenue contract."""
 
@@ -474,6 +522,7 @@ class Contract(_Model):
     content: list[ContentAsset] = Field(default_factory=list)
     notifications: Notifications = Notifications()
     fx: Fx = Fx()
+    sync: Sync = Sync()
 
     @field_validator("fx")
     @classmethod

@@ -65,6 +65,9 @@ class EventType(StrEnum):
     # Two leads are one person: the duplicate folds into the survivor; unmerged undoes it.
     LEAD_MERGED = "lead.merged"
     LEAD_UNMERGED = "lead.unmerged"
+    # Two-way sync: a field changed in revalign and in a CRM / MAP; how the ownership policy
+    # resolved it (see connectors/sync). A record of the disagreement; the funnel ignores it.
+    SYNC_CONFLICT = "sync.conflict"
 
 
 class MarketingTouchKind(StrEnum):

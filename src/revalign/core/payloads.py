@@ -328,6 +328,17 @@ class PersonErased(_Payload):
     mentioned_in: list[str] = Field(default_factory=list)
 
 
+class SyncConflict(_Payload):
+    system: str  # salesforce / hubspot
+    object: str  # the foreign object: Lead, Contact, contacts, deals...
+    foreign_id: str
+    field: str  # the revalign field name (owner, stage, score, title...)
+    ours: Any = None  # revalign's value (the last pushed one)
+    theirs: Any = None  # the foreign system's value
+    owner: str  # who owns the field: revalign, salesforce, hubspot or last_writer_wins
+    resolution: str  # kept_ours (pushed again) / took_theirs
+
+
 PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.LEAD_CAPTURED: LeadCaptured,
     EventType.LEAD_UPDATED: LeadUpdated,
@@ -364,6 +375,7 @@ PAYLOADS: Mapping[EventType, type[_Payload]] = {
     EventType.PERSON_ERASED: PersonErased,
     EventType.LEAD_MERGED: LeadMerged,
     EventType.LEAD_UNMERGED: LeadUnmerged,
+    EventType.SYNC_CONFLICT: SyncConflict,
 }
 
 

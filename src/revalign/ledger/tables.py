@@ -174,3 +174,40 @@ hook_deliveries = sa.Table(
     sa.Column("delivery_id", sa.String(200), primary_key=True),
     sa.Column("received_at", UtcDateTime(), nullable=False),
 )
+# -- two-way sync (connectors/sync): identity map, cursors, last known field values ----------
+
+sync_identity = sa.Table(
+    "sync_identity",
+    metadata,
+    sa.Column("system", sa.String(32), primary_key=True),  # salesforce / hubspot
+    sa.Column("object", sa.String(64), primary_key=True),  # Lead, Contact, contacts, deals...
+    sa.Column("foreign_id", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # lead / account / opportunity
+    sa.Column("revalign_id", sa.String(200), nullable=False),
+    sa.Column("linked_at", UtcDateTime(), nullable=False),
+    sa.Column("note", sa.String(200)),  # why the link exists: created, email, converted, merged
+    sa.Index("ix_sync_identity_revalign", "kind", "revalign_id"),
+)
+
+sync_cursors = sa.Table(
+    "sync_cursors",
+    metadata,
+    sa.Column("system", sa.String(32), primary_key=True),
+    sa.Column("object", sa.String(64), primary_key=True),
+    sa.Column("modified_at", UtcDateTime(), nullable=False),  # last record's modification time
+    sa.Column("last_id", sa.String(200), nullable=False),  # its id: the tie-break
+)
+
+sync_values = sa.Table(
+    "sync_values",
+    metadata,
+    sa.Column("system", sa.String(32), primary_key=True),
+    sa.Column("object", sa.String(64), primary_key=True),
+    sa.Column("foreign_id", sa.String(200), primary_key=True),
+    sa.Column("field", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text()),  # JSON of the value last pushed or seen there
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("origin", sa.String(8), nullable=False),  # pushed / pulled
+)
+
+SYNC_TABLES: tuple[sa.Table, ...] = (sync_identity, sync_cursors, sync_values)

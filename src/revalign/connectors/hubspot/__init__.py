@@ -1,0 +1,1 @@
+"""HubSpot: contacts, companies, deals, engagements, forms and e-mail events, both ways."""

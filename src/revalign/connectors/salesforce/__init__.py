@@ -1,0 +1,1 @@
+"""Salesforce: Lead, Contact, Account, Opportunity (+ history), Task/Event, CampaignMember."""

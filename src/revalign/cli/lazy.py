@@ -105,11 +105,26 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "serve": (("api_cmds",), "Serve the REST API and the dashboard (uvicorn) on one engine."),
     "audit": (("api_cmds",), "Who did what: every write with its user, role, token and request."),
     "user": (("user_cmds",), "API users: roles, tokens (shown once) and web-login passwords."),
-    "report": (("report_cmds",), "Meeting packs as files: weekly, scorecard, QBR, retro, win/loss, content."),
-    "calendar": (("calendar_cmds",), "The campaign calendar, and weeks where it exceeds a team's capacity."),
-    "connect": (("sync_cmds",), "Check a CRM / MAP connection: what works, which scope is missing."),
-    "sync": (("sync_cmds",), "Two-way sync with Salesforce or HubSpot (--once, --follow, --dry-run)."),
-    "reconcile": (("sync_cmds",), "Compare revalign with the CRM and the MAP record by record; repair."),
+    "report": (
+        ("report_cmds",),
+        "Meeting packs as files: weekly, scorecard, QBR, retro, win/loss, content.",
+    ),
+    "calendar": (
+        ("calendar_cmds",),
+        "The campaign calendar, and weeks where it exceeds a team's capacity.",
+    ),
+    "connect": (
+        ("sync_cmds",),
+        "Check a CRM / MAP connection: what works, which scope is missing.",
+    ),
+    "sync": (
+        ("sync_cmds",),
+        "Two-way sync with Salesforce or HubSpot (--once, --follow, --dry-run).",
+    ),
+    "reconcile": (
+        ("sync_cmds",),
+        "Compare revalign with the CRM and the MAP record by record; repair.",
+    ),
     "conflicts": (("sync_cmds",), "Field conflicts between revalign and the connected systems."),
 }
 

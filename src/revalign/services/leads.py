@@ -19,6 +19,7 @@ from revalign.core.qualification import cadence_shortfall, cadence_touches
 from revalign.core.rescore import high_intent
 from revalign.core.state import LeadState
 from revalign.errors import Forbidden, NotFound
+from revalign.ledger.lead_reads import LeadRecord
 from revalign.services.facts import clean, find_lead, submit_fact
 from revalign.services.views import (
     Cadence,
@@ -29,8 +30,6 @@ from revalign.services.views import (
     Page,
     StageStep,
 )
-
-from revalign.ledger.lead_reads import LeadRecord
 
 if TYPE_CHECKING:
     from revalign.engine import Engine

@@ -70,6 +70,7 @@ def test_markdown_on_stdout_by_default(db: str, capsys: pytest.CaptureFixture[st
         (("weekly", "--format", "docx"), "--format 'docx'"),
         (("weekly", "--format", "pdf"), "give --out DIR"),
         (("retro",), "needs --campaign"),
+        (("scorecard", "--campaign", "review-sites"), "--campaign is for `report retro`"),
         (("retro", "--campaign", "nope"), "no run in the campaign calendar"),
     ],
 )

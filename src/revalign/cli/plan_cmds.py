@@ -51,9 +51,9 @@ def plan(
         frames = load_frames(ledger)
         inputs = plan_inputs_from_frames(frames, terms)
         inputs = _with_notices(inputs, terms, ledger, year, q)
+        calendar = _calendar_warnings(terms, ledger, frames, year, q)
     finally:
         ledger.close()
-        calendar = _calendar_warnings(terms, ledger, frames, year, q)
     report = build_plan(inputs, amount, key)
     report["calendar_warnings"] = calendar
     print_json(report) if json_out else console.print(render(report))

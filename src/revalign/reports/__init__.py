@@ -27,6 +27,8 @@ def build_report(
         return retro.build(inputs, campaign)
     if kind not in GRAINS:
         raise InputError(f"unknown report {kind!r}: choose one of {', '.join(REPORT_KINDS)}")
+    if campaign:  # the other packs cover every campaign; a silent filter would mislead
+        raise InputError(f"--campaign is for `report retro`; `report {kind}` covers every campaign")
     span = resolve(period, inputs.as_of, GRAINS[kind])
     builders = {"weekly": weekly.build, "scorecard": scorecard.build, "qbr": qbr.build,
                 "winloss": winloss.build, "content": content.build}  # fmt: skip

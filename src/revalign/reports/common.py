@@ -79,7 +79,9 @@ def stalled(inputs: ReportInputs, at: datetime) -> list[dict[str, Any]]:
         return []
     st = inputs.frames.opportunity_stages
     st = st[st["entered_at"] < when]
+    st = st.sort_values("entered_at", kind="stable")
     last_move = st.groupby("opportunity_id")["entered_at"].max()
+    stage_then = st.groupby("opportunity_id")["stage"].last()  # the stage at `at`, not today
     rows = []
     for r in records(open_):
         moved = last_move.get(r["opportunity_id"], r["created_at"])
@@ -87,7 +89,8 @@ def stalled(inputs: ReportInputs, at: datetime) -> list[dict[str, Any]]:
         close = r["expected_close"]
         if idle >= STALL_DAYS or (close is not None and close < when):
             rows.append({
-                "opportunity": r["opportunity_id"], "owner": r["owner"], "stage": r["stage"],
+                "opportunity": r["opportunity_id"], "owner": r["owner"],
+                "stage": stage_then.get(r["opportunity_id"], r["stage"]),
                 "amount": r["report_amount"], "idle_days": idle, "expected_close": day_of(close),
             })  # fmt: skip
     return sorted(rows, key=lambda r: (-r["idle_days"], r["opportunity"]))

@@ -81,3 +81,46 @@ def test_reconcile_finds_every_planted_mismatch_and_repairs_the_allowed(tmp_path
         after = reconcile(connector(hs), engine)
         assert not [m for m in after.mismatches if m.cause == "stale"]
         assert after.by_cause["conflicting_field"] == 1  # a person decides that one
+
+
+def test_salesforce_after_a_conversion_agrees_record_by_record(tmp_path: Path) -> None:
+    from fake_salesforce import FakeSalesforce
+    from test_sync_salesforce import CONTRACT as SF_CONTRACT
+    from test_sync_salesforce import connector as sf_connector
+    from test_sync_salesforce import ident, lead
+
+    with (
+        FakeSalesforce() as sf,
+        open_engine(f"sqlite:///{tmp_path / 's.db'}", SF_CONTRACT, clock=lambda: NOW) as engine,
+    ):
+        ids = [sf.add("Lead", lead(i)) for i in range(5)]
+        sync_once(sf_connector(sf), engine, now=NOW)
+        lead_id = ident(engine, "Lead", ids[1])[1]  # type: ignore[index]
+        engine.submit(
+            [
+                Event(
+                    EventType.SAL_ACCEPTED, "t", "a", NOW, lead_id=lead_id, payload={"by": "maya"}
+                ),
+                Event(
+                    EventType.SQL_QUALIFIED,
+                    "t",
+                    "q",
+                    NOW,
+                    lead_id=lead_id,
+                    payload={
+                        "by": "budi",
+                        "framework": "bant",
+                        "fields": {"budget": "y", "authority": "y", "need": "y", "timeline": "y"},
+                    },
+                ),
+            ]
+        )
+        contact, _, _ = sf.convert(ids[1])
+        sync_once(sf_connector(sf), engine, now=NOW)
+        report = reconcile(sf_connector(sf), engine)
+        assert report.mismatches == [] and report.matched == 5  # the Contact stands for the Lead
+        assert report.stage_counts["sql"] == {"revalign": 1, "salesforce": 1}
+        sf.set("Contact", contact, Revalign_Stage__c="mql")
+        stale = reconcile(sf_connector(sf), engine, repair=True)
+        assert [(m.cause, m.object) for m in stale.mismatches] == [("stale", "Contact")]
+        assert sf.get("Contact", contact)["Revalign_Stage__c"] == "sql"

@@ -22,12 +22,13 @@ from typing import Any
 
 from revalign.connectors import rows
 from revalign.connectors.base import Context, event
+from revalign.connectors.sync.keys import stamp
 from revalign.connectors.sync.outbox import desired
 from revalign.connectors.sync.ownership import LWW, Ownership
 from revalign.connectors.sync.seam import Connector, Update
 from revalign.connectors.sync.snapshot import Snapshot
 from revalign.connectors.sync.store import SyncStore, Value, same
-from revalign.connectors.sync.translate import PERSON_FIELDS, REVALIGN_LEAD_FIELDS, stamp
+from revalign.connectors.sync.translate import PERSON_FIELDS, REVALIGN_LEAD_FIELDS
 from revalign.core.events import Event, EventType
 from revalign.core.state import FunnelState
 from revalign.engine import Engine

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +41,14 @@ engine = Engine(open_ledger(sys.argv[1], create=False), resolve_contract(None),
 engine.state  # loaded first, so lead_show answers from the state
 print(services.lead_show(engine, sys.argv[2]))
 engine.ledger.close()
+"""
+_SNAPSHOT = """
+import sys
+from revalign.cli.common import resolve_contract
+from revalign.engine import open_engine
+engine = open_engine(sys.argv[1], resolve_contract(None))
+engine.state
+engine.close()  # writes a snapshot when the ledger has none
 """
 
 
@@ -103,22 +112,29 @@ def main() -> None:
     line("revalign --help", timed([*CLI, "--help"], args.repeat), timed(ALL, args.repeat))
     validate = [*CLI, "contract", "validate", str(contract)]
     line("revalign contract validate", timed(validate, args.repeat), None)
-    lead, *others = mqls(db, args.repeat * 2 + 1)
+    lead = mqls(db, 1)[0]
     show = [*CLI, "lead", "show", lead, "--db", url]
-    subprocess.run(show, capture_output=True, check=True)  # a snapshot, if there is none
+    subprocess.run([PY, "-c", _SNAPSHOT, url], capture_output=True, check=True)
     full = timed([PY, "-c", _SHOW_STATE, url, lead, "full"], 1)
     from_snapshot = timed([PY, "-c", _SHOW_STATE, url, lead, "snapshot"], args.repeat)
     line("lead show, state from a snapshot", from_snapshot, full)
     line("revalign lead show (projections)", timed(show, args.repeat), full)
-    accepts = iter(others)
-    drop_snapshots(db)
-    ref = timed([*CLI, "lead", "accept", next(accepts), "--by", "sam", "--db", url], 1)
-    subprocess.run(show, capture_output=True, check=True)  # a snapshot again
-    new = min(
-        timed([*CLI, "lead", "accept", next(accepts), "--by", "sam", "--db", url], 1)
-        for _ in range(args.repeat)
-    )
-    line("revalign lead accept", new, ref)
+    # each accept on a fresh copy of the ledger (a demo keeps few leads at the MQL stage)
+    work = Path(folder) / "accept.db"
+    accept = [*CLI, "lead", "accept", lead, "--by", "sam", "--db", f"sqlite:///{work}"]
+
+    def fresh(snapshot: bool) -> None:
+        shutil.copyfile(db, work)
+        if not snapshot:
+            drop_snapshots(work)
+
+    fresh(False)
+    ref = timed(accept, 1)
+    runs = []
+    for _ in range(args.repeat):
+        fresh(True)
+        runs.append(timed(accept, 1))
+    line("revalign lead accept", min(runs), ref)
 
 
 if __name__ == "__main__":

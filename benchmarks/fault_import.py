@@ -250,7 +250,7 @@ def ledger_facts(url: str) -> LedgerFacts:
                 h.update(repr(tuple(r)).encode())
                 count += 1
             for table in tables.metadata.sorted_tables:
-                if table.name in ("events", "checkpoints", "alembic_version"):
+                if table.name in ("events", "checkpoints", "alembic_version", "snapshots"):
                     continue
                 order = list(table.primary_key.columns) or list(table.c)
                 for r in conn.execute(sa.select(table).order_by(*order)):

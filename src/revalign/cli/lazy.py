@@ -4,11 +4,13 @@ Importing every `*_cmds` module costs ~2 s (pandas, DuckDB, SQLAlchemy, psycopg,
 `revalign --help` or `contract validate` never use. `COMMANDS` names, for each top-level
 command, the modules that register it and its one-line help, so `--help` lists every command
 without importing one; `tests/test_cli_imports.py` checks the table against the modules.
-A name not in the table imports every module (a command added without a row still runs).
+A name not in the table imports every `*_cmds` module (a command added without a row still
+runs, but `--help` omits it until its row is added).
 """
 
 from __future__ import annotations
 
+import pkgutil
 from importlib import import_module
 from typing import Any
 
@@ -130,8 +132,13 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 def command_modules() -> list[str]:
-    """Every module of the table, once, in a stable order."""
-    return sorted({m for modules, _help in COMMANDS.values() for m in modules})
+    """Every `*_cmds` module of the package (those of the table and any added since)."""
+    import revalign.cli
+
+    found = {m.name for m in pkgutil.iter_modules(revalign.cli.__path__)}
+    return sorted(
+        {n for n in found if n.endswith("_cmds")} | {m for ms, _ in COMMANDS.values() for m in ms}
+    )
 
 
 def import_commands(modules: tuple[str, ...] | list[str]) -> None:

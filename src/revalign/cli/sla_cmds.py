@@ -188,6 +188,11 @@ def notice_command(
 
     payload = {"team": team, "rep": rep, "capacity": capacity, "effective_from": effective_from,
                "effective_to": effective_to, "reason": reason}  # fmt: skip
+    from revalign.auth.permissions import Action, require
+    from revalign.cli.acting import cli_caller
+
+    caller = cli_caller(db)
+    require(caller, Action.CAPACITY_WRITE)
     terms = resolve_contract(contract)
     if all(t.id != team for t in terms.contract.teams):
         raise InputError(f"--team {team!r} is not a team of the contract")
@@ -195,7 +200,11 @@ def notice_command(
     try:
         given = {k: v for k, v in payload.items() if v is not None}
         event = services.submit_fact(
-            engine, EventType.CAPACITY_NOTICE, given, at=moment_or_now(as_of, "--as-of")
+            engine,
+            EventType.CAPACITY_NOTICE,
+            given,
+            at=moment_or_now(as_of, "--as-of"),
+            caller=caller,
         )
         clocks = [c for c in engine.state.clocks.values() if c.clock_id.endswith(event.id[:13])]
     finally:

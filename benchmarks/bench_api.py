@@ -6,26 +6,28 @@ and the sustained write throughput of touches.
 .venv/bin/python benchmarks/bench_api.py --db sqlite:///big.db   # an existing demo ledger
 
 Requests are sent open-loop at --rate per second (scheduled, not back to back) from a pool
-of client threads to uvicorn on 127.0.0.1; each phase is bounded by --requests and by
+of client threads to `revalign serve` (its own process) on 127.0.0.1; each phase is bounded by --requests and by
 --seconds. The demo users are created (or refreshed) on the ledger for the tokens.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from revalign.api import create_app
+from revalign.api.runtime import Runtime
 from revalign.auth.demo_users import create_demo_users
 from revalign.contract.loader import default_contract
 from revalign.demo import build_demo
@@ -43,17 +45,29 @@ def _build(url: str, leads: int) -> None:
         print(f"demo of {leads:,} leads built in {time.perf_counter() - started:.1f} s")
 
 
-def _serve(app: object, port: int) -> tuple[uvicorn.Server, int]:
-    """uvicorn on 127.0.0.1 in a thread; port 0 picks a free one. Returns the bound port."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise SystemExit(f"the server did not start on port {port}")
-        time.sleep(0.05)
-    return server, server.servers[0].sockets[0].getsockname()[1]
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    """`revalign serve` in its own process (the client threads must not share its GIL)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    code = "from revalign.cli import main; main()"
+    args = [sys.executable, "-c", code, "serve", "--db", url, "--port", str(port)]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("revalign serve exited")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("revalign serve did not start")
 
 
 def _paced(label: str, call: Callable[[int], int], rate: float, count: int,
@@ -104,15 +118,15 @@ def main() -> int:
         if args.db is None:
             _build(url, leads)
         started = time.perf_counter()
-        app = create_app(url)
-        runtime = app.state.runtime
+        runtime = Runtime.open(url)
         users = {u.role: u.token for u in create_demo_users(runtime.users, runtime.engine.state)}
         state = runtime.engine.state
         ids = list(state.leads)
         workable = [lid for lid, lead in state.leads.items() if lead.stage.value in ("sal", "sql")]
-        print(f"app ready in {time.perf_counter() - started:.1f} s: {len(ids):,} leads, "
-              f"{runtime.ledger.last_seq():,} events")  # fmt: skip
-        server, port = _serve(app, args.port)
+        runtime.close()
+        port = args.port or _free_port()
+        server = _serve(url, port)
+        print(f"server ready in {time.perf_counter() - started:.1f} s: {len(ids):,} leads")
         headers = {"Authorization": f"Bearer {users['admin']}"}
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
@@ -141,8 +155,8 @@ def main() -> int:
                 ok = sum(200 <= c < 300 for c in codes)
                 print(f"writes: {ok} touches in {took:.1f} s = {ok / took:.1f} touches/s "
                       f"(8 clients, {len(codes) - ok} errors)")  # fmt: skip
-        server.should_exit = True
-        runtime.close()
+        server.terminate()
+        server.wait(timeout=60)
     return 0
 
 

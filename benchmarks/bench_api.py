@@ -6,8 +6,9 @@ and the sustained write throughput of touches.
 .venv/bin/python benchmarks/bench_api.py --db sqlite:///big.db   # an existing demo ledger
 
 Requests are sent open-loop at --rate per second (scheduled, not back to back) from a pool
-of client threads to `revalign serve` (its own process) on 127.0.0.1; each phase is bounded by --requests and by
---seconds. The demo users are created (or refreshed) on the ledger for the tokens.
+of client threads to `revalign serve` (its own process) on 127.0.0.1; each phase is bounded
+by --requests and by --seconds. The demo users are created (or refreshed) on the ledger
+for the tokens.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ class Runtime:
     def open(cls, db_url: str, contract_path: Path | None = None) -> Runtime:
         contract = load_contract(contract_path) if contract_path else default_contract()
         engine = open_engine(db_url, contract)
+        _ = engine.state  # fold the ledger now, not in the first request (which would wait)
         return cls(engine=engine, users=UserStore(engine.ledger.engine),
                    contract_path=contract_path)  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -55,6 +56,11 @@ def cost(body: CostBody, rt: RuntimeDep, caller: CallerDep) -> FactView:
         body.period_end, currency=body.currency, at=body.at))  # fmt: skip
 
 
+def _moment(as_of: datetime | None) -> datetime:
+    """`as_of`, or now to the minute: answers "as of now" are shared within a minute."""
+    return as_of or datetime.now(UTC).replace(second=0, microsecond=0)
+
+
 def _read(rt: RuntimeDep, caller: Caller) -> None:
     require(caller, Action.METRICS_READ)  # before the frames load
 
@@ -65,8 +71,10 @@ def metrics(rt: RuntimeDep, caller: CallerDep,
             as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """The shared metrics (overall, or by one dimension), nulls with their reasons."""
     _read(rt, caller)
-    return analytics.metrics(rt.ledger, rt.contract.contract, caller, by=by, cohort=cohort,
-                             as_of=as_of, frames=rt.frames)  # fmt: skip
+    key = ("metrics", by, cohort, _moment(as_of), rt.contract.version)
+    return rt.memo(key, lambda: analytics.metrics(
+        rt.ledger, rt.contract.contract, caller, by=by, cohort=cohort,
+        as_of=as_of or _moment(None), frames=rt.frames))  # fmt: skip
 
 
 @router.get("/attribution", response_model=ReportView, tags=["analytics"])
@@ -77,9 +85,10 @@ def attribution(rt: RuntimeDep, caller: CallerDep,
                 ) -> ReportView:  # fmt: skip
     """Credit conversions and revenue to channels with one model."""
     _read(rt, caller)
-    return analytics.attribution(rt.ledger, rt.contract.contract, caller, model,
-                                 lookback_days=lookback_days, half_life_days=half_life_days,
-                                 frames=rt.frames)  # fmt: skip
+    key = ("attribution", model, lookback_days, half_life_days, rt.contract.version)
+    return rt.memo(key, lambda: analytics.attribution(
+        rt.ledger, rt.contract.contract, caller, model, lookback_days=lookback_days,
+        half_life_days=half_life_days, frames=rt.frames))  # fmt: skip
 
 
 @router.get("/plan", response_model=ReportView, tags=["analytics"])

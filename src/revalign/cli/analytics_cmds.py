@@ -6,8 +6,7 @@ from typing import Annotated, cast
 
 import typer
 
-from revalign.analytics.frames import load_frames
-from revalign.analytics.metrics import DIMENSIONS, Dimension, MetricsResult, compute_metrics
+from revalign.analytics.metrics import DIMENSIONS, Dimension, MetricsResult
 from revalign.analytics.metrics.compute import EngineName
 from revalign.analytics.metrics.render import (
     excluded_note,
@@ -61,15 +60,18 @@ def metrics_command(
     when = moment_or_now(as_of, "--as-of")
     if engine == "spark":
         require_spark()
+    from revalign.cli.acting import cli_caller
+    from revalign.services.analytics import metrics_result
+
+    caller = cli_caller(db)
     ledger = open_existing_ledger(db)
     try:
-        frames = load_frames(ledger)
+        result = metrics_result(
+            ledger, resolve_contract(contract).contract, caller, engine=cast(EngineName, engine),
+            by=_DIMS.get(by or ""), cohort=cohort, as_of=when, pg_url=pg_url,
+        )  # fmt: skip
     finally:
         ledger.close()
-    result = compute_metrics(
-        frames, engine=cast(EngineName, engine), by=_DIMS.get(by or ""), cohort=cohort,
-        contract=resolve_contract(contract).contract, as_of=when, pg_url=pg_url,
-    )  # fmt: skip
     print_metrics(result, json_out, csv_out, columns)
 
 

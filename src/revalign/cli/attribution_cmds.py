@@ -10,10 +10,8 @@ from rich.table import Table
 
 from revalign.analytics.attribution.models import MODELS
 from revalign.analytics.attribution.report import (
-    AttributionInput,
     attribution_report,
     input_from_file,
-    input_from_ledger,
 )
 from revalign.analytics.money import Excluded, describe
 from revalign.cli.app import app, err_console
@@ -57,11 +55,12 @@ def attribution(
         raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     if journeys:
         data = input_from_file(journeys)
+        report = attribution_report(
+            data, model, lookback_days=lookback_days, half_life_days=half_life_days
+        )
     else:
-        data = _ledger_input(db, resolve_contract(contract).contract)
-    report = attribution_report(
-        data, model, lookback_days=lookback_days, half_life_days=half_life_days
-    )
+        report = _ledger_report(db, resolve_contract(contract).contract, model, lookback_days,
+                                half_life_days)  # fmt: skip
     if report.get("rejected_rows"):
         err_console.print(f"warning: {report['rejected_rows']} row(s) rejected (see JSON)")
     if json_out:
@@ -84,10 +83,22 @@ def _money_notes(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _ledger_input(db: str | None, contract: Contract) -> AttributionInput:
+def _ledger_report(
+    db: str | None,
+    contract: Contract,
+    model: str,
+    lookback_days: float | None,
+    half_life_days: float,
+) -> dict[str, Any]:
+    """The attribution verb over the ledger, as the caller (`--as`) may read it."""
+    from revalign.cli.acting import cli_caller
+    from revalign.services.analytics import attribution as attribution_verb
+
+    caller = cli_caller(db)
     ledger = open_existing_ledger(db)
     try:
-        return input_from_ledger(ledger, contract)
+        return attribution_verb(ledger, contract, caller, model, lookback_days=lookback_days,
+                                half_life_days=half_life_days).report  # fmt: skip
     finally:
         ledger.close()
 

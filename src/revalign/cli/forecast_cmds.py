@@ -76,6 +76,11 @@ def submit(
     period, when = _period(quarter), moment_or_now(at, "--at")
     if commit < 0 or (best_case is not None and best_case < 0):
         raise InputError("--commit and --best-case must be amounts >= 0")
+    from revalign.auth.permissions import Action, require
+    from revalign.cli.acting import cli_caller
+
+    caller = cli_caller(db)
+    require(caller, Action.FORECAST_WRITE)
     versioned = resolve_contract(contract)
     money = (currency or versioned.contract.currency).upper()
     amounts = {"commit": commit, "best_case": best_case}
@@ -86,7 +91,8 @@ def submit(
                 continue
             payload = {"period": period, "amount": amount, "currency": money, "by": by,
                        "category": category}  # fmt: skip
-            services.submit_fact(engine, EventType.FORECAST_SUBMITTED, payload, at=when)
+            services.submit_fact(engine, EventType.FORECAST_SUBMITTED, payload, at=when,
+                                 caller=caller)  # fmt: skip
             recorded.append({"category": category, "amount": str(amount)})
     view = {"period": period, "by": by, "currency": money, "submitted_at": when.isoformat(),
             "recorded": recorded}  # fmt: skip

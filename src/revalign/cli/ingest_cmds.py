@@ -97,8 +97,13 @@ def ingest(
     json_: JsonOption = False,
 ) -> None:
     """Import leads, touches, opportunities, costs, CRM stages, forecasts, surveys or FX rates."""
+    from revalign.auth.permissions import require
+    from revalign.cli.acting import cli_caller
     from revalign.engine import open_engine
+    from revalign.services.ingest import AuditedSubmitter, kind_action
 
+    caller = cli_caller(db)
+    require(caller, kind_action(kind.value))
     versioned = resolve_contract(contract)
     mapping = load_map(column_map) if column_map is not None else {}
     read = ReadOptions(fmt, encoding, delimiter, mapping, column_map)
@@ -120,8 +125,9 @@ def ingest(
             )
             task = bar.add_task(f"ingest {file.name}", total=None)
             progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        submitter = AuditedSubmitter(engine, caller)  # every fact names who ingested it
         report = ingest_file(
-            file, kind.value, engine, versioned, lookup=EngineLookup(engine), source=source,
+            file, kind.value, submitter, versioned, lookup=EngineLookup(engine), source=source,
             rejects_path=rejects, progress=progress, read=read, now=at,
             future_tolerance=timedelta(days=future_days),
         )  # fmt: skip

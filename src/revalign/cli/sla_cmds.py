@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events, week_of
-from revalign.analytics.sla_report import breaches, escalation_list, weekly_report
+from revalign.analytics.sla_report import breaches, escalation_list
 from revalign.cli.app import app
 from revalign.cli.common import (
     ContractOption,
@@ -89,7 +89,17 @@ def report_command(
     csv_out: CsvOption = False,
 ) -> None:
     """Weekly SLA compliance per side, SLA, team and person, with a four-week trend."""
-    data = weekly_report(_facts(db, contract), week or week_of(moment_or_now(as_of, "--as-of")))
+    from revalign.cli.acting import cli_caller
+    from revalign.cli.common import open_existing_ledger
+    from revalign.services.analytics import sla_report
+
+    caller = cli_caller(db)
+    ledger = open_existing_ledger(db)
+    try:
+        chosen = week or week_of(moment_or_now(as_of, "--as-of"))
+        data = sla_report(ledger, resolve_contract(contract).contract, caller, chosen).report
+    finally:
+        ledger.close()
     if json_out:
         print_json(data)
         return
@@ -178,6 +188,11 @@ def notice_command(
 
     payload = {"team": team, "rep": rep, "capacity": capacity, "effective_from": effective_from,
                "effective_to": effective_to, "reason": reason}  # fmt: skip
+    from revalign.auth.permissions import Action, require
+    from revalign.cli.acting import cli_caller
+
+    caller = cli_caller(db)
+    require(caller, Action.CAPACITY_WRITE)
     terms = resolve_contract(contract)
     if all(t.id != team for t in terms.contract.teams):
         raise InputError(f"--team {team!r} is not a team of the contract")
@@ -185,7 +200,11 @@ def notice_command(
     try:
         given = {k: v for k, v in payload.items() if v is not None}
         event = services.submit_fact(
-            engine, EventType.CAPACITY_NOTICE, given, at=moment_or_now(as_of, "--as-of")
+            engine,
+            EventType.CAPACITY_NOTICE,
+            given,
+            at=moment_or_now(as_of, "--as-of"),
+            caller=caller,
         )
         clocks = [c for c in engine.state.clocks.values() if c.clock_id.endswith(event.id[:13])]
     finally:

@@ -101,9 +101,33 @@ def plan(ledger: SqlLedger, contract: Contract, caller: Caller, quarter: str,
     amount = float(target if target is not None else contract.targets.revenue_per_quarter[key])
     if not amount > 0:
         raise InputError(f"target must be a positive amount, got {amount:g}")
-    inputs = plan_inputs_from_frames(_frames(ledger, frames), contract)
+    loaded = _frames(ledger, frames)
+    inputs = plan_inputs_from_frames(loaded, contract)
     inputs = with_notices(inputs, contract, ledger, year, q)
-    return ReportView(kind="plan", report=build_plan(inputs, amount, key))
+    report = build_plan(inputs, amount, key)
+    report["calendar_warnings"] = calendar_warnings(contract, ledger, loaded, year, q)
+    return ReportView(kind="plan", report=report)
+
+
+def calendar_warnings(terms: Contract, ledger: SqlLedger, frames: Frames, year: int,
+                      q: int) -> list[str]:  # fmt: skip
+    """The campaign calendar's weeks in the quarter whose MQLs exceed the routed team."""
+    from revalign.analytics.campaign_calendar import (
+        campaign_runs,
+        capacity_warnings,
+        mql_share_by_channel,
+        weekly_load,
+    )
+    from revalign.analytics.planning.capacity import capacity_windows
+    from revalign.analytics.sla_facts import read_sla_events
+
+    kinds = [EventType.CAMPAIGN_SCHEDULED, EventType.CAPACITY_NOTICE]
+    events = list(read_sla_events(ledger, kinds))
+    first = date(year, 3 * q - 2, 1)
+    last = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+    loads = weekly_load(campaign_runs(terms, events), terms, mql_share_by_channel(frames.leads),
+                        capacity_windows(events), (first, last))  # fmt: skip
+    return capacity_warnings(loads)
 
 
 def with_notices(inputs: PlanInputs, terms: Contract, ledger: SqlLedger, year: int,

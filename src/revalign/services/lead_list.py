@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from revalign.auth.caller import Caller
 from revalign.auth.permissions import Action, require
@@ -47,10 +49,13 @@ def _encode(created: datetime | None, lead_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
-def _decode(cursor: str) -> tuple[datetime | None, str]:
+def _decode(cursor: str) -> tuple[datetime, str]:
     try:
         created, lead_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-        return (datetime.fromisoformat(created) if created else None), str(lead_id)
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        return moment, str(lead_id)
     except (ValueError, TypeError, UnicodeError, orjson.JSONDecodeError):
         raise InputError("cursor: not a cursor this server gave") from None
 
@@ -88,14 +93,33 @@ def _where(query: sa.Select[Any], f: LeadQuery, caller: Caller) -> sa.Select[Any
     return query
 
 
+_JSON_FIELDS = ("first_name", "last_name", "email", "title", "high_intent")
+
+
+def _json_field(dialect: str, name: str) -> sa.ColumnElement[Any]:
+    """One field of the lead's `data` JSON, extracted by the database (no Python decode)."""
+    data = t.leads.c.data
+    if dialect == "postgresql":
+        field: sa.ColumnElement[Any] = sa.cast(data, JSONB)[name].astext
+        return field.label(name)
+    return sa.func.json_extract(data, f"$.{name}").label(name)
+
+
+@cache
+def _columns(dialect: str) -> list[Any]:
+    lt = t.leads
+    plain = [lt.c.lead_id, lt.c.company, lt.c.stage, lt.c.owner, lt.c.team, lt.c.source,
+             lt.c.campaign, lt.c.score, lt.c.created_at, lt.c.stage_at]  # fmt: skip
+    return [*plain, *(_json_field(dialect, n) for n in _JSON_FIELDS)]
+
+
 def _row(m: Any) -> LeadRow:
-    data = orjson.loads(m["data"])
-    name = " ".join(x for x in (data.get("first_name"), data.get("last_name")) if x)
+    name = " ".join(x for x in (m["first_name"], m["last_name"]) if x)
     return LeadRow(
-        lead_id=m["lead_id"], name=name or None, email=data.get("email") or None,
-        company=m["company"], title=data.get("title"), stage=m["stage"], owner=m["owner"],
+        lead_id=m["lead_id"], name=name or None, email=m["email"] or None,
+        company=m["company"], title=m["title"], stage=m["stage"], owner=m["owner"],
         team=m["team"], channel=m["source"], campaign=m["campaign"], score=m["score"],
-        high_intent=bool(data.get("high_intent")), created_at=m["created_at"],
+        high_intent=m["high_intent"] in (1, True, "true"), created_at=m["created_at"],
         stage_at=m["stage_at"],
     )  # fmt: skip
 
@@ -108,20 +132,14 @@ def list_page(ledger: SqlLedger, caller: Caller, f: LeadQuery) -> Page[LeadRow]:
     if f.score_min is not None and f.score_max is not None and f.score_min > f.score_max:
         raise InputError("score_min is above score_max")
     lt = t.leads
-    query = _where(sa.select(lt), f, caller)
+    query = _where(sa.select(*_columns(ledger.dialect)), f, caller)
     if f.cursor:
         created, lead_id = _decode(f.cursor)
-        if created is None:
-            query = query.where(lt.c.created_at.is_(None), lt.c.lead_id < lead_id)
-        else:
-            query = query.where(
-                sa.or_(
-                    lt.c.created_at < created,
-                    sa.and_(lt.c.created_at == created, lt.c.lead_id < lead_id),
-                    lt.c.created_at.is_(None),
-                )
-            )
-    query = query.order_by(lt.c.created_at.desc().nulls_last(), lt.c.lead_id.desc())
+        # a row value: both SQLite and PostgreSQL walk the (created_at, lead_id) index
+        query = query.where(sa.tuple_(lt.c.created_at, lt.c.lead_id) < sa.tuple_(
+            sa.bindparam("c_created", created, type_=lt.c.created_at.type),
+            sa.bindparam("c_lead", lead_id)))  # fmt: skip
+    query = query.order_by(lt.c.created_at.desc(), lt.c.lead_id.desc())
     with ledger.reader() as conn:
         rows = list(conn.execute(query.limit(f.limit + 1)).mappings())
     items = [_row(m) for m in rows[: f.limit]]

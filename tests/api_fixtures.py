@@ -57,9 +57,9 @@ class Served:
                       opportunity_id=opportunity_id, payload=clean(payload))  # fmt: skip
         self.runtime.locked(lambda e: e.submit([event]))
 
-    def lead(self, stage: str = "mql", owner: str = REP) -> str:
+    def lead(self, stage: str = "mql", owner: str = REP, lead_id: str | None = None) -> str:
         """A fresh lead at `stage` (mql, sal, sql, opp) owned by `owner` in sdr-apac."""
-        lead_id = f"T-{next(_ids)}"
+        lead_id = lead_id or f"T-{next(_ids)}"
         email = f"{lead_id.lower()}@acme.co.id"
         self.submit(EventType.LEAD_CAPTURED, lead_id, {**FIT, "email": email}, source="form")
         if stage == "mql":

@@ -45,9 +45,7 @@ ENDPOINTS = [
     Endpoint("leads.show", Action.LEAD_READ, "GET", "/api/leads/{lead}", "sal"),
     Endpoint("leads.explain", Action.LEAD_READ, "GET", "/api/leads/{lead}/explain", "sal"),
     Endpoint("leads.timeline", Action.LEAD_READ, "GET", "/api/leads/{lead}/timeline", "sal"),
-    Endpoint(
-        "leads.accept", Action.SAL_DECIDE, "POST", "/api/leads/{lead}/accept", "mql", dict
-    ),  # fmt: skip
+    Endpoint("leads.accept", Action.SAL_DECIDE, "POST", "/api/leads/{lead}/accept", "mql", dict),
     Endpoint(
         "leads.reject",
         Action.SAL_DECIDE,
@@ -55,7 +53,7 @@ ENDPOINTS = [
         "/api/leads/{lead}/reject",
         "mql",
         lambda: {"reason": "wrong_size"},
-    ),  # fmt: skip
+    ),
     Endpoint("leads.touch", Action.LEAD_WORK, "POST", "/api/leads/{lead}/touches", "sal", _touch),
     Endpoint(
         "leads.qualify",
@@ -64,7 +62,7 @@ ENDPOINTS = [
         "/api/leads/{lead}/qualify",
         "sal",
         lambda: {"fields": {"budget": "5", "authority": "CFO", "need": "crm", "timeline": "Q1"}},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "leads.disqualify",
         Action.LEAD_WORK,
@@ -72,7 +70,7 @@ ENDPOINTS = [
         "/api/leads/{lead}/disqualify",
         "sal",
         lambda: {"reason": "bad_data"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "leads.recycle",
         Action.LEAD_WORK,
@@ -80,7 +78,7 @@ ENDPOINTS = [
         "/api/leads/{lead}/recycle",
         "sal",
         lambda: {"reason": "wrong_timing"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "leads.reassign",
         Action.LEAD_REASSIGN,
@@ -88,7 +86,7 @@ ENDPOINTS = [
         "/api/leads/{lead}/reassign",
         "sal",
         lambda: {"owner": "putri"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "opps.create",
         Action.OPPORTUNITY_WRITE,
@@ -101,7 +99,7 @@ ENDPOINTS = [
             "stakeholders": ["CFO"],
             "decision_date": "2027-01-15",
         },
-    ),  # fmt: skip
+    ),
     Endpoint(
         "opps.stage",
         Action.OPPORTUNITY_WRITE,
@@ -109,10 +107,10 @@ ENDPOINTS = [
         "/api/opportunities/{opp}/stage",
         "opp",
         lambda: {"stage": "proposal"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "opps.won", Action.OPPORTUNITY_WRITE, "POST", "/api/opportunities/{opp}/won", "opp", dict
-    ),  # fmt: skip
+    ),
     Endpoint(
         "opps.lost",
         Action.OPPORTUNITY_WRITE,
@@ -120,7 +118,7 @@ ENDPOINTS = [
         "/api/opportunities/{opp}/lost",
         "opp",
         lambda: {"reason": "price"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "capacity",
         Action.CAPACITY_WRITE,
@@ -128,7 +126,7 @@ ENDPOINTS = [
         "/api/capacity-notices",
         None,
         lambda: {"team": TEAM, "capacity": 30, "effective_from": "2027-03-01"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "forecasts",
         Action.FORECAST_WRITE,
@@ -136,7 +134,7 @@ ENDPOINTS = [
         "/api/forecasts",
         None,
         lambda: {"period": "2027Q1", "amount": "50000"},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "surveys",
         Action.SURVEY_WRITE,
@@ -144,7 +142,7 @@ ENDPOINTS = [
         "/api/surveys",
         None,
         lambda: {"team": "sales", "about": "marketing", "score": 8},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "costs",
         Action.COST_WRITE,
@@ -158,7 +156,7 @@ ENDPOINTS = [
             "period_start": "2026-11-01",
             "period_end": "2026-11-30",
         },
-    ),  # fmt: skip
+    ),
     Endpoint("metrics", Action.METRICS_READ, "GET", "/api/metrics"),
     Endpoint("attribution", Action.METRICS_READ, "GET", "/api/attribution?model=linear"),
     Endpoint("plan", Action.METRICS_READ, "GET", "/api/plan?quarter=2027Q1&target=100000"),
@@ -172,7 +170,7 @@ ENDPOINTS = [
         "/api/contract/validate",
         None,
         lambda: {"text": default_contract_text()},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "contract.replace",
         Action.CONTRACT_WRITE,
@@ -180,7 +178,7 @@ ENDPOINTS = [
         "/api/contract",
         None,
         lambda: {"text": default_contract_text()},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "replay",
         Action.REPLAY_RUN,
@@ -188,7 +186,7 @@ ENDPOINTS = [
         "/api/replay",
         None,
         lambda: {"contract": default_contract_text()},
-    ),  # fmt: skip
+    ),
     Endpoint(
         "events",
         Action.INGEST,
@@ -207,10 +205,8 @@ ENDPOINTS = [
                 }
             ]
         },
-    ),  # fmt: skip
-    Endpoint(
-        "ingest.touches", Action.INGEST, "POST", "/api/ingest/touches", content=CSV_TOUCHES
-    ),  # fmt: skip
+    ),
+    Endpoint("ingest.touches", Action.INGEST, "POST", "/api/ingest/touches", content=CSV_TOUCHES),
     Endpoint("ingest.leads", Action.LEAD_IMPORT, "POST", "/api/ingest/leads", content=CSV_LEADS),
     Endpoint("users.list", Action.USERS_ADMIN, "GET", "/api/users"),
     Endpoint(
@@ -220,7 +216,7 @@ ENDPOINTS = [
         "/api/users",
         None,
         lambda: {"name": f"u{next(_n)}", "role": "viewer"},
-    ),  # fmt: skip
+    ),
     Endpoint("users.disable", Action.USERS_ADMIN, "POST", "/api/users/{user}/disable"),
     Endpoint("users.rotate", Action.USERS_ADMIN, "POST", "/api/users/{user}/rotate"),
     Endpoint(
@@ -230,7 +226,7 @@ ENDPOINTS = [
         "/api/users/{user}/password",
         None,
         lambda: {"password": "long-enough"},
-    ),  # fmt: skip
+    ),
     Endpoint("audit", Action.AUDIT_READ, "GET", "/api/audit"),
 ]
 ROLES = [r.value for r in Role]
@@ -270,9 +266,17 @@ def test_every_api_route_is_in_the_matrix(served: Served) -> None:
         for m in r.methods  # type: ignore[attr-defined]
     }
     covered = {(e.method, e.path.split("?")[0]) for e in ENDPOINTS}
-    norm = {(m, p.replace("{lead_id}", "{lead}").replace("{opportunity_id}", "{opp}")
-             .replace("{name}", "{user}").replace("{kind}", k))
-            for m, p in routes for k in (["touches", "leads"] if "{kind}" in p else [""])}  # fmt: skip
+    norm = {
+        (
+            m,
+            p.replace("{lead_id}", "{lead}")
+            .replace("{opportunity_id}", "{opp}")
+            .replace("{name}", "{user}")
+            .replace("{kind}", k),
+        )
+        for m, p in routes
+        for k in (["touches", "leads"] if "{kind}" in p else [""])
+    }
     assert norm - {(m, p) for m, p in norm if p in UNCOVERED} <= covered
     assert {a for e in ENDPOINTS for a in [e.action]} == set(Action)
 

@@ -6,7 +6,7 @@ no date type); amounts are decimal strings or numbers, never booleans.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -36,6 +36,21 @@ def _finite(value: Decimal) -> Decimal:
     return value
 
 
+def _plausible(value: datetime) -> datetime:
+    # reports name quarters and weeks by a four-digit year: refuse moments outside them
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("the year must be between 1900 and 2999")
+    return value
+
+
+def _plausible_day(value: date) -> date:
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("the year must be between 1900 and 2999")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+Day = Annotated[date, AfterValidator(_plausible_day)]
 Amount = Annotated[
     Decimal, BeforeValidator(_no_bool), AfterValidator(_finite), Field(ge=0, le=10**15)
 ]
@@ -51,7 +66,7 @@ class Body(BaseModel):
 
 
 class _Fact(Body):
-    at: AwareDatetime | None = Field(default=None, description="When it happened (default now).")
+    at: Moment | None = Field(default=None, description="When it happened (default now).")
 
 
 class AcceptBody(_Fact):
@@ -90,7 +105,7 @@ class DisqualifyBody(_Fact):
 class RecycleBody(_Fact):
     reason: Text
     by: Id | None = None
-    reengage_on: date | None = None
+    reengage_on: Day | None = None
 
 
 class ReassignBody(_Fact):
@@ -106,8 +121,8 @@ class OpportunityBody(_Fact):
     currency: Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")] | None = None
     decision_process: Text | None = None
     stakeholders: list[Text] = Field(default_factory=list, max_length=100)
-    decision_date: date | None = None
-    expected_close: date | None = None
+    decision_date: Day | None = None
+    expected_close: Day | None = None
     name: Text | None = None
     owner: Id | None = None
 
@@ -115,7 +130,7 @@ class OpportunityBody(_Fact):
 class StageBody(_Fact):
     stage: Text
     amount: Amount | None = None
-    expected_close: date | None = None
+    expected_close: Day | None = None
 
 
 class WonBody(_Fact):
@@ -131,8 +146,8 @@ class LostBody(_Fact):
 class CapacityBody(_Fact):
     team: Id
     capacity: Annotated[StrictInt, Field(ge=0, le=100_000)]
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     rep: Id | None = None
     reason: Text | None = None
 
@@ -157,8 +172,8 @@ class CostBody(_Fact):
     campaign: Id
     channel: Id
     amount: Amount
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     currency: Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")] | None = None
 
 
@@ -168,14 +183,14 @@ class ContractBody(Body):
 
 class ReplayBody(Body):
     contract: Annotated[StrictStr, Field(min_length=1, max_length=1_000_000)]
-    as_of: AwareDatetime | None = None
+    as_of: Moment | None = None
 
 
 class EventBody(Body):
     type: Text
     source: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     source_id: Annotated[StrictStr, Field(min_length=1, max_length=500)]
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     lead_id: Id | None = None
     account_id: Id | None = None
     opportunity_id: Id | None = None

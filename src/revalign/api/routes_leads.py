@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from revalign import services
 from revalign.api.deps import CallerDep, RuntimeDep
@@ -13,6 +12,7 @@ from revalign.api.models import (
     AcceptBody,
     DisqualifyBody,
     LostBody,
+    Moment,
     OpportunityBody,
     QualifyBody,
     ReassignBody,
@@ -42,8 +42,8 @@ def list_leads(rt: RuntimeDep, caller: CallerDep, stage: Str = None, owner: Str 
                team: Str = None, channel: Str = None, campaign: Str = None,
                score_min: float | None = Query(None, allow_inf_nan=False),
                score_max: float | None = Query(None, allow_inf_nan=False),
-               created_from: AwareDatetime | None = None,
-               created_to: AwareDatetime | None = None,
+               created_from: Moment | None = None,
+               created_to: Moment | None = None,
                q: Str = None, cursor: Annotated[str | None, Query(max_length=1000)] = None,
                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Page[LeadRow]:  # fmt: skip
     """Leads the caller may see, newest first; filters combine; `cursor` pages on."""
@@ -55,14 +55,14 @@ def list_leads(rt: RuntimeDep, caller: CallerDep, stage: Str = None, owner: Str 
 
 @router.get("/leads/{lead_id}", response_model=LeadView)
 def show_lead(lead_id: str, rt: RuntimeDep, caller: CallerDep,
-              at: AwareDatetime | None = None) -> LeadView:  # fmt: skip
+              at: Moment | None = None) -> LeadView:  # fmt: skip
     """One lead: stage, owner, score at `at`, cadence, history and SLA clocks."""
     return rt.locked(lambda e: services.lead_show(e, caller, lead_id, at))
 
 
 @router.get("/leads/{lead_id}/explain", response_model=ExplanationView)
 def explain_lead(lead_id: str, rt: RuntimeDep, caller: CallerDep,
-                 at: AwareDatetime | None = None) -> ExplanationView:  # fmt: skip
+                 at: Moment | None = None) -> ExplanationView:  # fmt: skip
     """Why the lead has its score: every rule that fired and its points."""
     return rt.locked(lambda e: services.explain(e, caller, lead_id, at))
 

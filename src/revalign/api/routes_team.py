@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from revalign.api.deps import CallerDep, RuntimeDep
-from revalign.api.models import CapacityBody, CostBody, ForecastBody, SurveyBody
+from revalign.api.models import CapacityBody, CostBody, ForecastBody, Moment, SurveyBody
 from revalign.auth.caller import Caller
 from revalign.auth.permissions import Action, require
 from revalign.services import analytics, team
@@ -56,6 +56,11 @@ def cost(body: CostBody, rt: RuntimeDep, caller: CallerDep) -> FactView:
         body.period_end, currency=body.currency, at=body.at))  # fmt: skip
 
 
+def _moment(as_of: datetime | None) -> datetime:
+    """`as_of`, or now to the minute: answers "as of now" are shared within a minute."""
+    return as_of or datetime.now(UTC).replace(second=0, microsecond=0)
+
+
 def _read(rt: RuntimeDep, caller: Caller) -> None:
     require(caller, Action.METRICS_READ)  # before the frames load
 
@@ -63,11 +68,13 @@ def _read(rt: RuntimeDep, caller: Caller) -> None:
 @router.get("/metrics", response_model=ReportView, tags=["analytics"])
 def metrics(rt: RuntimeDep, caller: CallerDep,
             by: Annotated[str | None, Query(max_length=40)] = None, cohort: bool = False,
-            as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+            as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """The shared metrics (overall, or by one dimension), nulls with their reasons."""
     _read(rt, caller)
-    return analytics.metrics(rt.ledger, rt.contract.contract, caller, by=by, cohort=cohort,
-                             as_of=as_of, frames=rt.frames)  # fmt: skip
+    key = ("metrics", by, cohort, _moment(as_of), rt.contract.version)
+    return rt.memo(key, lambda: analytics.metrics(
+        rt.ledger, rt.contract.contract, caller, by=by, cohort=cohort,
+        as_of=as_of or _moment(None), frames=rt.frames))  # fmt: skip
 
 
 @router.get("/attribution", response_model=ReportView, tags=["analytics"])
@@ -78,9 +85,10 @@ def attribution(rt: RuntimeDep, caller: CallerDep,
                 ) -> ReportView:  # fmt: skip
     """Credit conversions and revenue to channels with one model."""
     _read(rt, caller)
-    return analytics.attribution(rt.ledger, rt.contract.contract, caller, model,
-                                 lookback_days=lookback_days, half_life_days=half_life_days,
-                                 frames=rt.frames)  # fmt: skip
+    key = ("attribution", model, lookback_days, half_life_days, rt.contract.version)
+    return rt.memo(key, lambda: analytics.attribution(
+        rt.ledger, rt.contract.contract, caller, model, lookback_days=lookback_days,
+        half_life_days=half_life_days, frames=rt.frames))  # fmt: skip
 
 
 @router.get("/plan", response_model=ReportView, tags=["analytics"])
@@ -95,7 +103,7 @@ def plan(rt: RuntimeDep, caller: CallerDep, quarter: Annotated[str, Query(max_le
 @router.get("/sla/status", response_model=ReportView, tags=["analytics"])
 def sla_status(rt: RuntimeDep, caller: CallerDep,
                week: Annotated[str | None, Query(max_length=10)] = None,
-               as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+               as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """Open SLA breaches and escalations (or those of one ISO week)."""
     return analytics.sla_status(rt.ledger, rt.contract.contract, caller, week, as_of)
 
@@ -103,6 +111,6 @@ def sla_status(rt: RuntimeDep, caller: CallerDep,
 @router.get("/sla/report", response_model=ReportView, tags=["analytics"])
 def sla_report(rt: RuntimeDep, caller: CallerDep,
                week: Annotated[str | None, Query(max_length=10)] = None,
-               as_of: AwareDatetime | None = None) -> ReportView:  # fmt: skip
+               as_of: Moment | None = None) -> ReportView:  # fmt: skip
     """The weekly SLA compliance report, per side, SLA, team and person."""
     return analytics.sla_report(rt.ledger, rt.contract.contract, caller, week, as_of)

@@ -33,6 +33,8 @@ class Runtime:
     contract_path: Path | None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _frames: tuple[int, Frames] | None = None
+    _memo: dict[tuple[object, ...], tuple[int, object]] = field(default_factory=dict)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, db_url: str, contract_path: Path | None = None) -> Runtime:
@@ -67,6 +69,20 @@ class Runtime:
         frames = load_frames(self.ledger)
         self._frames = (seq, frames)
         return frames
+
+    def memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """`compute()` once per ledger sequence and key (analytics answers): concurrent
+        identical requests wait for the one computation instead of each running it."""
+        with self._memo_lock:
+            seq = self.ledger.last_seq()
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] == seq:
+                return hit[1]  # type: ignore[return-value]
+            value = compute()
+            if len(self._memo) >= 256:  # bounded: forget everything, recompute on demand
+                self._memo.clear()
+            self._memo[key] = (seq, value)
+            return value
 
     def close(self) -> None:
         self.engine.close()

@@ -134,6 +134,9 @@ clocks = sa.Table(
 
 PROJECTION_TABLES: tuple[sa.Table, ...] = (leads, accounts, opportunities, owners, clocks)
 
+# the API's lead list pages newest first by (created_at, lead_id): one index range per page
+sa.Index("ix_leads_created", leads.c.created_at, leads.c.lead_id)
+
 # -- who may call (issue 10): API users and the webhook deliveries already seen ----------
 
 users = sa.Table(

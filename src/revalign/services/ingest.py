@@ -24,6 +24,7 @@ from revalign.core.lifecycle import DERIVED_ONLY
 from revalign.core.payloads import validate_payload
 from revalign.errors import InputError
 from revalign.services.audit import stamped
+from revalign.services.team import check_period
 from revalign.services.views import IngestView, SubmitView
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def submit_events(engine: Engine, caller: Caller, events: Sequence[Event]) -> Su
         if e.source == SOURCE_ENGINE or e.type in DERIVED_ONLY or e.type == EventType.PERSON_ERASED:
             raise InputError(f"events[{i}]: {e.type.value} from {e.source!r} cannot be submitted")
         payload = validate_payload(e.type, e.payload)
+        if e.type in (EventType.FORECAST_SUBMITTED, EventType.TARGET_SET):
+            check_period(str(payload.get("period")), f"events[{i}].payload.period")
         checked.append(replace(e, payload=stamped(payload, caller)))
     report = engine.submit(checked)
     state = engine.state

@@ -47,10 +47,13 @@ def _encode(created: datetime | None, lead_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
-def _decode(cursor: str) -> tuple[datetime | None, str]:
+def _decode(cursor: str) -> tuple[datetime, str]:
     try:
         created, lead_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-        return (datetime.fromisoformat(created) if created else None), str(lead_id)
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        return moment, str(lead_id)
     except (ValueError, TypeError, UnicodeError, orjson.JSONDecodeError):
         raise InputError("cursor: not a cursor this server gave") from None
 
@@ -111,17 +114,11 @@ def list_page(ledger: SqlLedger, caller: Caller, f: LeadQuery) -> Page[LeadRow]:
     query = _where(sa.select(lt), f, caller)
     if f.cursor:
         created, lead_id = _decode(f.cursor)
-        if created is None:
-            query = query.where(lt.c.created_at.is_(None), lt.c.lead_id < lead_id)
-        else:
-            query = query.where(
-                sa.or_(
-                    lt.c.created_at < created,
-                    sa.and_(lt.c.created_at == created, lt.c.lead_id < lead_id),
-                    lt.c.created_at.is_(None),
-                )
-            )
-    query = query.order_by(lt.c.created_at.desc().nulls_last(), lt.c.lead_id.desc())
+        # a row value: both SQLite and PostgreSQL walk the (created_at, lead_id) index
+        query = query.where(sa.tuple_(lt.c.created_at, lt.c.lead_id) < sa.tuple_(
+            sa.bindparam("c_created", created, type_=lt.c.created_at.type),
+            sa.bindparam("c_lead", lead_id)))  # fmt: skip
+    query = query.order_by(lt.c.created_at.desc(), lt.c.lead_id.desc())
     with ledger.reader() as conn:
         rows = list(conn.execute(query.limit(f.limit + 1)).mappings())
     items = [_row(m) for m in rows[: f.limit]]

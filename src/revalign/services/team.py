@@ -12,6 +12,7 @@ from revalign.auth.caller import Caller
 from revalign.auth.permissions import Action, require
 from revalign.auth.roles import Role
 from revalign.core.events import EventType
+from revalign.core.periods import period_bounds
 from revalign.errors import Forbidden, InputError
 from revalign.services.facts import clean, submit_fact
 from revalign.services.leads import acting_as
@@ -54,10 +55,22 @@ def forecast(engine: Engine, caller: Caller, period: str, amount: Decimal | str,
              at: datetime | None = None) -> FactView:  # fmt: skip
     """Record a forecast for a period (a rep only their own)."""
     require(caller, Action.FORECAST_WRITE)
+    check_period(period)
     payload = {"period": period, "amount": amount, "by": acting_as(caller, by),
                "currency": (currency or engine.contract.contract.currency).upper(),
                "category": category}  # fmt: skip
     return _fact(engine, caller, EventType.FORECAST_SUBMITTED, payload, at)
+
+
+def check_period(period: str, what: str = "period") -> None:
+    """A period every report can place: 2027Q1, 2027-01 or 2027, years 1900-2999."""
+    year = period[:4]
+    try:
+        known = period_bounds(period) is not None and 1900 <= int(year) <= 2999
+    except ValueError:
+        known = False
+    if not known:
+        raise InputError(f"{what} {period!r}: use 2027Q1, 2027-01 or 2027 (years 1900-2999)")
 
 
 def survey_answer(engine: Engine, caller: Caller, team: str, about: str, score: int, *,

@@ -1,4 +1,5 @@
-"""API users (hashed tokens and passwords) and the webhook deliveries already seen.
+"""API users (hashed tokens and passwords), the webhook deliveries already seen, and the
+index the API's lead list pages on.
 
 Revision ID: 0003
 Revises: 0002
@@ -40,7 +41,10 @@ def upgrade() -> None:
         sa.Column("received_at", UtcDateTime(), nullable=False),
     )
 
+    op.create_index("ix_leads_created", "leads", ["created_at", "lead_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_leads_created", "leads")
     op.drop_table("hook_deliveries")
     op.drop_table("users")

@@ -65,6 +65,7 @@ def test_markdown_on_stdout_by_default(db: str, capsys: pytest.CaptureFixture[st
     ("args", "message"),
     [
         (("weekly", "--period", "2026-13"), "--period '2026-13'"),
+        (("weekly", "--period", "2026-11"), "covers an ISO week"),
         (("weekly", "--lang", "fr"), "--lang 'fr'"),
         (("weekly", "--format", "docx"), "--format 'docx'"),
         (("weekly", "--format", "pdf"), "give --out DIR"),
@@ -85,3 +86,17 @@ def test_a_missing_ledger_stays_missing(tmp_path: Path, capsys: pytest.CaptureFi
     assert _run("qbr", "--db", f"sqlite:///{target}", "--out", str(tmp_path / "o")) == 2
     assert not target.exists() and not (tmp_path / "o").exists()
     assert "no ledger" in capsys.readouterr().err
+
+
+def test_calendar_and_plan_warn_of_the_summit(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["calendar", "--from", "2027-01-01", "--db", db, "--json"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert [c["campaign"] for c in data["campaigns"]] == ["events-jakarta-2027"]
+    (warning,) = data["warnings"]
+    assert warning.startswith("2027-W06: events-jakarta-2027") and "sdr-apac" in warning
+    assert run(["plan", "--quarter", "2027Q1", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["calendar_warnings"] == [warning]
+    assert run(["calendar", "--from", "2027-03-01", "--to", "2027-01-01", "--db", db]) == 2
+    assert "is before --from" in capsys.readouterr().err

@@ -135,3 +135,15 @@ def test_snapshots_are_not_empty_reports() -> None:
     text = (SNAPSHOTS / "scorecard.md").read_text(encoding="utf-8")
     assert "| Campaign |" in text and "paid-social-q4" in text
     assert "Rp" not in text and "$" in text
+
+
+def test_indonesian_markdown_matches_its_snapshot(demo_url: str) -> None:
+    from revalign.contract.loader import default_contract
+
+    inputs = _inputs(demo_url, default_contract(), "id")
+    try:
+        text = to_markdown(build_report("weekly", inputs, **CASES["weekly"]))
+    finally:
+        inputs.close()
+    assert "Paket rapat pipeline mingguan" in text and "US$" in text
+    _check(SNAPSHOTS / "weekly-id.md", text)

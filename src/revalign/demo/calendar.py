@@ -20,7 +20,7 @@ from revalign.demo.files import CsvFiles
 
 CALENDAR_COLUMNS = ("campaign", "name", "channel", "start", "end", "expected_leads", "team",
                     "notes", "planned_at")  # fmt: skip
-CONTENT_COLUMNS = ("content", "name", "kind", "campaign", "url")
+CONTENT_COLUMNS = ("content", "name", "kind", "campaign", "url", "listed_at")
 PLANNED_AT = "2026-05-25T09:00:00Z"  # the week before the demo's half-year starts
 # Expected ÷ what the channel really brings: review sites were oversold.
 _PROMISE = {"review_sites": 2.0, "paid_social": 1.15, "events": 0.9}
@@ -87,5 +87,6 @@ def write_content(folder: Path) -> Path:
     with CsvFiles(folder, {"content": CONTENT_COLUMNS}) as files:
         for content, name, kind, campaign, url in ASSETS:
             files.write("content", {"content": content, "name": name, "kind": kind,
-                                    "campaign": campaign, "url": url})  # fmt: skip
+                                    "campaign": campaign, "url": url,
+                                    "listed_at": PLANNED_AT})  # fmt: skip
         return files.paths["content"]

@@ -13,6 +13,7 @@ from revalign.analytics.planning.capacity import sal_capacity
 from revalign.analytics.planning.inputs import STAGES
 from revalign.analytics.planning.measure import plan_inputs_from_frames
 from revalign.charts import Bar, bar_chart, funnel_chart
+from revalign.core.periods import quarter_of
 from revalign.errors import UserError
 from revalign.reports.common import calendar_warnings, money_sum, period_label, stage_label, ts
 from revalign.reports.inputs import ReportInputs
@@ -27,7 +28,8 @@ _UNITS = {"won_revenue": "money", "cost_per_sql": "money", "mql_to_sql_rate": "r
 
 def build(inputs: ReportInputs, period: Period) -> Report:
     t = inputs.t
-    quarter = period if period.grain == "quarter" else parse(period.name[:4] + "Q4")
+    # a QBR covers a quarter: the one that holds the period asked for
+    quarter = period if period.grain == "quarter" else parse(quarter_of(period.start))
     nxt = quarter.following()
     return Report(
         kind="qbr", title=t("Quarterly business review"), period=period_label(quarter, inputs.fmt),

@@ -21,8 +21,9 @@ from revalign.reports.model import Report, Table
 
 
 @cache
-def environment() -> Environment:
-    """The template environment (HTML autoescaped; Markdown not)."""
+def environment(lang: str = "en") -> Environment:
+    """The template environment of a language (HTML autoescaped; Markdown not); one per
+    language, so concurrent renders (the web pages) never share a translator."""
     env = Environment(
         loader=PackageLoader("revalign.reports", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -33,6 +34,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_cell
+    t = translator(lang)
+    env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -67,10 +70,7 @@ def _context(report: Report, charts: bool) -> dict[str, Any]:
 
 
 def _render(name: str, report: Report, charts: bool) -> str:
-    t = translator(report.lang)
-    env = environment()
-    env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    return env.get_template(name).render(**_context(report, charts))
+    return environment(report.lang).get_template(name).render(**_context(report, charts))
 
 
 def to_markdown(report: Report) -> str:

@@ -13,6 +13,7 @@ from revalign.analytics.forecast_report import quarter_view
 from revalign.analytics.sla_report import breaches, weekly_report
 from revalign.charts import Bar, bar_chart, line_chart
 from revalign.core.periods import quarter_of
+from revalign.errors import InputError
 from revalign.reports.common import (
     calendar_warnings,
     day_of,
@@ -33,6 +34,8 @@ _STAGES = ("leads", "mqls", "sals", "sqls", "opportunities")
 
 def build(inputs: ReportInputs, period: Period) -> Report:
     t, f = inputs.t, inputs.fmt
+    if period.grain != "week":  # SLA compliance is reported by ISO week
+        raise InputError(f"--period {period.name}: the weekly pack covers an ISO week (2026-W48)")
     return Report(
         kind="weekly", title=t("Weekly pipeline pack"), period=period_label(period, f),
         lang=inputs.lang, currency=inputs.currency, as_of=inputs.as_of,

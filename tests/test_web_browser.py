@@ -132,6 +132,12 @@ def test_funnel_numbers_drill_to_as_many_records(watched: Watched) -> None:
         shown = int(page.inner_text("#drill-count"))
         assert shown == int(re.sub(r"\D", "", text)), href
         assert page.locator("#drill tbody tr").count() == shown
+    page.goto(f"{watched.base}/?as_of={AS_OF}")
+    money = page.locator(".card a.drill[href^='/drill/pipeline_value']")
+    amount = money.inner_text()
+    money.click()
+    page.wait_for_selector("#drill-total")
+    assert page.inner_text("#drill-total") == amount  # the listed amounts add up to it
     assert watched.problems == []
 
 

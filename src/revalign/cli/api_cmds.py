@@ -35,8 +35,12 @@ def serve(
 
     from revalign.api import create_app
     from revalign.cli.common import resolve_contract
+    from revalign.ledger.connect import describe, ledger_exists, missing
 
     resolve_contract(contract)  # a bad contract is refused before the server starts
+    url = resolve_db_url(db)
+    if not ledger_exists(url):  # serving never creates a stray ledger: make one first
+        raise missing(describe(url), url)
     chosen = contract
     if chosen is None:
         import os
@@ -45,7 +49,7 @@ def serve(
         env = os.environ.get("REVALIGN_CONTRACT")
         chosen = Path(env) if env else (Path("revalign.yaml") if Path("revalign.yaml").exists()
                                         else None)  # fmt: skip
-    application = create_app(resolve_db_url(db), contract_path=chosen)
+    application = create_app(url, contract_path=chosen)
     from revalign.web import mount_dashboard
 
     mount_dashboard(application)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from revalign.analytics.metrics import METRICS, build_context, load, run_loaded
 from revalign.analytics.metrics.backends.duckdb import DuckDBBackend
 from revalign.analytics.metrics.model import Metric
 from revalign.analytics.metrics.select import (
+    COUNTING,
     DRILLABLE,
     Selection,
     drill_measure,
@@ -57,13 +59,15 @@ def _count(backend: DuckDBBackend, name: str, sel: Selection) -> int:
 
 def test_drillable_covers_every_counting_metric() -> None:
     counting = {m.measure for m in METRICS if m.unit == "count" and m.measure}
+    revenue = {m.measure for m in METRICS if m.unit == "money" and m.grain == "opportunity"}
+    assert revenue <= set(DRILLABLE) - set(COUNTING)
     ratio_parts = {n for m in METRICS if m.unit == "rate" and not m.composite
                    for n in m.measures() if n in DRILLABLE}  # fmt: skip
-    assert counting <= set(DRILLABLE)
+    assert counting <= set(COUNTING)
     assert {"sqls", "mqls", "sals", "sal_reviewed", "sla_met", "sla_resolved"} <= ratio_parts
 
 
-@pytest.mark.parametrize("name", DRILLABLE)
+@pytest.mark.parametrize("name", COUNTING)
 def test_drill_list_length_equals_the_count(
     loaded: tuple[DuckDBBackend, object], name: str
 ) -> None:
@@ -75,6 +79,21 @@ def test_drill_list_length_equals_the_count(
         assert len(records) == count, (name, sel)
         seen_nonzero |= count > 0
     assert seen_nonzero or name.startswith(("lead_aging", "leads_untimed")), name
+
+
+@pytest.mark.parametrize("name", sorted(set(DRILLABLE) - set(COUNTING)))
+def test_drill_amounts_add_up_to_the_revenue(
+    loaded: tuple[DuckDBBackend, object], name: str
+) -> None:
+    backend, _ = loaded
+    metric = Metric(name, "money", "", measure=name)
+    for sel in SELECTIONS:
+        raw = selected_metrics(backend, [metric], sel)[0][name]
+        listed = [r["value"] for r in drill_records(backend, name, sel)]
+        total = sum((Decimal(str(v)) for v in listed if v is not None), Decimal(0))
+        assert total == Decimal(str(raw or 0)).quantize(Decimal("0.01")) or (
+            raw is None and total == 0
+        ), (name, sel)
 
 
 def test_unfiltered_counts_are_the_metric_layers_numbers(

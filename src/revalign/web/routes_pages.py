@@ -3,6 +3,7 @@ plan, and the drill-down behind every count."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -98,8 +99,10 @@ def drill(request: Request, metric: str) -> Response:
                 lead_id, lead = None, None  # counted, but the row rule hides whose it is
             rows.append({**r, "lead_id": lead_id, "stage": lead.stage.value if lead else None,
                          "company": lead.company if lead else None})  # fmt: skip
+    money = measure.excluded is not None  # a revenue sum: the amounts add up to the number
+    total = sum((r["value"] for r in rows if r["value"] is not None), Decimal(0))
     return _show(request, ctx, "drill.html", metric=metric, record=measure.record, rows=rows,
-                 active="")  # fmt: skip
+                 money=money, total=total, active="")  # fmt: skip
 
 
 def _lead_of(engine: Any, record: str | None, record_id: str) -> str | None:

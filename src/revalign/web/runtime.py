@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from revalign.analytics.frames import Frames
 from revalign.analytics.metrics import MetricContext, MetricsResult, build_context, load
@@ -31,6 +32,8 @@ class Snapshot:
     overall: MetricsResult  # every metric, unfiltered (the Alignment Score needs all of them)
     sla: SlaFacts
     terms: Contract
+    # page parts that depend only on the snapshot (the week's SLA report), computed once
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class WebRuntime:

@@ -53,7 +53,7 @@ def _revenue(name: str, source: str, month: str) -> Measure:
     """Sum of opportunity amounts in the contract currency over `source` (FROM ... WHERE ...)."""
     sql = f"SELECT {_O}, {_month(month)}, o.report_amount AS value {source}"
     excluded = f"SELECT o.currency AS currency, o.amount AS amount {source} AND {_NO_RATE}"
-    return Measure(name, sql, excluded=excluded)
+    return Measure(name, sql, excluded=excluded, record="opportunity")
 
 
 def _aging(name: str, low: int, high: int | None) -> Measure:

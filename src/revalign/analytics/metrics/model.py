@@ -29,8 +29,9 @@ class Measure:
     dims: tuple[Dimension, ...] = LEAD_DIMS
     zero_if_empty: bool = True
     excluded: str | None = None
-    # a count whose rows are records ("lead", "opportunity", "clock"): its relation has a
-    # `record_id` column, and the drill-down lists exactly those rows (analytics/metrics/select.py)
+    # what one row of the relation is ("lead", "opportunity", "clock") for a sum of rows
+    # (a count: 1 each; money: the amount): the drill-down lists exactly those rows by their
+    # `record_id` (analytics/metrics/select.py)
     record: str | None = None
 
 

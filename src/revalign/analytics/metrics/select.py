@@ -83,9 +83,11 @@ def selected_metrics(
     return backend.query(sql)
 
 
-# Measures that count records, and so can be listed: every count metric's measure and the
-# numerators/denominators of the rate metrics.
+# Measures that add up records, and so can be listed: every count metric's measure, the
+# numerators/denominators of the rate metrics, and the revenue sums over opportunities.
 DRILLABLE: tuple[str, ...] = tuple(n for n, m in MEASURES.items() if m.record is not None)
+# ... of which those whose rows each count 1 (money measures sum an amount instead)
+COUNTING: tuple[str, ...] = tuple(n for n in DRILLABLE if MEASURES[n].excluded is None)
 
 
 def drill_measure(name: str) -> Measure:
@@ -100,8 +102,9 @@ def drill_measure(name: str) -> Measure:
 
 
 def drill_records(backend: Backend, name: str, sel: Selection) -> list[dict[str, Any]]:
-    """The rows a count counts, under the same filter: `record_id`, dimensions, `month`."""
+    """The rows a count (or a revenue sum) adds up, under the same filter: `record_id`,
+    the dimensions, `month` and `value` (1, or the amount in the reporting currency)."""
     measure = filtered(drill_measure(name), sel)
     dims = ", ".join(f"r.{d}" for d in measure.dims)
-    sql = f"SELECT r.record_id, {dims} FROM ({measure.relation}) r ORDER BY r.record_id"
+    sql = f"SELECT r.record_id, {dims}, r.value FROM ({measure.relation}) r ORDER BY r.record_id"
     return backend.query(sql)

@@ -33,11 +33,14 @@ def home(snap: Snapshot, sel: Selection, lang: str) -> dict[str, Any]:
     trend = breakdown(snap, sel, TREND, "month")
     trend = [r for r in trend if r["month"] is not None]
     week = week_of(snap.as_of)
-    report = weekly_report(snap.sla, week)
-    sides = [r for r in report["rows"] if r["scope"] == "side"]
-    moment = snap.as_of.isoformat()
-    escalations = [e for e in escalation_list(snap.sla, None, True, snap.as_of)
-                   if e["at"] <= moment]  # fmt: skip
+    if "sla" not in snap.memo:  # a pass over every clock: once per snapshot
+        report = weekly_report(snap.sla, week)
+        moment = snap.as_of.isoformat()
+        snap.memo["sla"] = (
+            [r for r in report["rows"] if r["scope"] == "side"],
+            [e for e in escalation_list(snap.sla, None, True, snap.as_of) if e["at"] <= moment],
+        )
+    sides, escalations = snap.memo["sla"]
     ctx = snap.ctx
     return {
         "values": v,

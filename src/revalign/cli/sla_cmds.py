@@ -136,13 +136,8 @@ def breaches_command(
 ) -> None:
     """Every SLA breach (of a week, or still running with --open), oldest first."""
     rows = breaches(_facts(db, contract), week, open_only)
-    if json_out:
-        print_json(rows)
-    elif csv_out:
-        typer.echo(_csv(rows), nl=False)
-    else:
-        cols = ["breached_at", "sla", "side", "team", "owner", "lead_id", "open"]
-        console.print(_table(f"SLA breaches ({len(rows)})", rows, cols))
+    cols = ["breached_at", "sla", "side", "team", "owner", "lead_id", "open"]
+    _emit(rows, f"SLA breaches ({len(rows)})", cols, json_out, csv_out)
 
 
 @sla_app.command("escalations")
@@ -157,13 +152,19 @@ def escalations_command(
 ) -> None:
     """Escalations of the ladder (raised in a week, or whose window is still open)."""
     rows = escalation_list(_facts(db, contract), week, open_only, moment_or_now(as_of, "--as-of"))
+    cols = ["at", "level", "side", "owner", "breaches", "window", "open"]
+    _emit(rows, f"Escalations ({len(rows)})", cols, json_out, csv_out)
+
+
+def _emit(rows: list[dict[str, Any]], title: str, cols: list[str], json_out: bool,
+          csv_out: bool) -> None:  # fmt: skip
+    """Rows as JSON, CSV or a table of the given columns."""
     if json_out:
         print_json(rows)
     elif csv_out:
         typer.echo(_csv(rows), nl=False)
     else:
-        cols = ["at", "level", "side", "owner", "breaches", "window", "open"]
-        console.print(_table(f"Escalations ({len(rows)})", rows, cols))
+        console.print(_table(title, rows, cols))
 
 
 @sla_app.command("notice")

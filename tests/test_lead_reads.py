@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from revalign import services
+from revalign.auth.caller import LOCAL_ADMIN
 from revalign.cli.app import run
 from revalign.contract.loader import default_contract
 from revalign.engine import ENGINE_CHECKPOINT, Engine, open_engine
@@ -48,12 +49,12 @@ def test_lead_show_is_the_same_from_the_projections_and_from_the_state(demo_url:
     contract = default_contract()
     with open_engine(demo_url, contract) as loaded:
         ids = sorted(loaded.state.leads)[:60]
-        from_state = [services.lead_show(loaded, i, AT) for i in ids]
+        from_state = [services.lead_show(loaded, LOCAL_ADMIN, i, AT) for i in ids]
     with open_engine(demo_url, contract) as fresh:
-        from_rows = [services.lead_show(fresh, i, AT) for i in ids]
+        from_rows = [services.lead_show(fresh, LOCAL_ADMIN, i, AT) for i in ids]
         assert fresh._state is None  # answered without loading the state
         with pytest.raises(NotFound):
-            services.lead_show(fresh, "L-nobody", AT)
+            services.lead_show(fresh, LOCAL_ADMIN, "L-nobody", AT)
     assert from_rows == from_state
 
 

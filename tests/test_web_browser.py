@@ -76,8 +76,10 @@ class Watched:
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(
             f"console: {m.text}"))  # fmt: skip
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(
-            f"failed: {r.url} {r.failure}"))  # fmt: skip
+        # an aborted request is one the page itself cancelled by navigating or swapping (a
+        # favicon fetch cut short by the next page): not a failure; 4xx/5xx are caught below
+        self.page.on("requestfailed", lambda r: "ERR_ABORTED" not in str(r.failure)
+                     and self.problems.append(f"failed: {r.url} {r.failure}"))  # fmt: skip
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"HTTP {r.status}: {r.url}"))  # fmt: skip
 

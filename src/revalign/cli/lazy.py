@@ -104,30 +104,39 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "score": (("score_cmds",), "Predictive score: P(conversion) learned from history."),
     "sla": (("sla_cmds",), "SLA compliance of both sides: weekly report, breaches, escalations."),
-    "serve": (("api_cmds",), "Serve the REST API and the dashboard (uvicorn) on one engine."),
-    "audit": (("api_cmds",), "Who did what: every write with its user, role, token and request."),
+    "serve": (
+        ("api_cmds",),
+        "Serve the REST API (OpenAPI at /openapi.json, docs at /docs) and the web dashboard",
+    ),
+    "audit": (
+        ("api_cmds",),
+        "The audit trail: every write with its user, role, token id, request id and client.",
+    ),
     "user": (("user_cmds",), "API users: roles, tokens (shown once) and web-login passwords."),
     "report": (
         ("report_cmds",),
-        "Meeting packs as files: weekly, scorecard, QBR, retro, win/loss, content.",
+        "A meeting pack from the ledger: Markdown, HTML, PDF or CSV, in English or Indonesian.",
     ),
     "calendar": (
         ("calendar_cmds",),
-        "The campaign calendar, and weeks where it exceeds a team's capacity.",
+        "Planned campaigns with expected volume, and the weeks they exceed a team's capacity.",
     ),
     "connect": (
         ("sync_cmds",),
-        "Check a CRM / MAP connection: what works, which scope is missing.",
+        "Show the credentials set for a system (never their values) and, with --check, what works.",
     ),
     "sync": (
         ("sync_cmds",),
-        "Two-way sync with Salesforce or HubSpot (--once, --follow, --dry-run).",
+        "Pull changes from Salesforce or HubSpot into the ledger and push revalign's decisions.",
     ),
     "reconcile": (
         ("sync_cmds",),
-        "Compare revalign with the CRM and the MAP record by record; repair.",
+        "Compare revalign with the CRM / MAP record by record and by stage count.",
     ),
-    "conflicts": (("sync_cmds",), "Field conflicts between revalign and the connected systems."),
+    "conflicts": (
+        ("sync_cmds",),
+        "List the sync conflicts: a field changed on both sides, and how ownership settled it.",
+    ),
 }
 
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import sqlalchemy as sa
 
 from revalign.auth.caller import Caller
 from revalign.auth.permissions import Action, require
-from revalign.ledger import SqlLedger
-from revalign.ledger.codec import row_event
-from revalign.ledger.tables import events
 from revalign.services.views import AuditEntry, Page
+
+if TYPE_CHECKING:
+    from revalign.ledger import SqlLedger
 
 ACTOR = "actor"
 MAX_PAGE = 500
@@ -59,6 +58,11 @@ def list_audit(
     limit: int = 100,
 ) -> Page[AuditEntry]:
     """Audited writes in ledger order, filtered; `next_cursor` continues the listing."""
+    import sqlalchemy as sa  # every verb stamps the actor; only this listing needs SQL
+
+    from revalign.ledger.codec import row_event
+    from revalign.ledger.tables import events
+
     require(caller, Action.AUDIT_READ)
     size = max(1, min(limit, MAX_PAGE))
     query = sa.select(events).where(events.c.payload.like('%"actor":%'), events.c.seq > after_seq)

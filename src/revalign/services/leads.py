@@ -19,7 +19,6 @@ from revalign.core.qualification import cadence_shortfall, cadence_touches
 from revalign.core.rescore import high_intent
 from revalign.core.state import LeadState
 from revalign.errors import Forbidden, NotFound
-from revalign.ledger.lead_reads import LeadRecord
 from revalign.services.facts import clean, find_lead, submit_fact
 from revalign.services.views import (
     Cadence,
@@ -33,6 +32,7 @@ from revalign.services.views import (
 
 if TYPE_CHECKING:
     from revalign.engine import Engine
+    from revalign.ledger.lead_reads import LeadRecord
 
 
 def visible_lead(engine: Engine, caller: Caller, lead_id: str) -> LeadState:
@@ -65,6 +65,8 @@ def acting_as(caller: Caller, by: str | None) -> str:
 
 
 def lead_view(engine: Engine, lead: LeadState, at: datetime | None = None) -> LeadView:
+    from revalign.ledger.lead_reads import LeadRecord  # SQLAlchemy: not on `lead --help`
+
     record = engine.lead_record(lead.lead_id)
     return record_view(engine, record or LeadRecord(lead, [], None), at)
 

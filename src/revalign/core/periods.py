@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 
 
 def period_bounds(period: str) -> tuple[datetime, datetime] | None:
-    """[start, end) of "2027Q1", "2027-01" or "2027"; None when not a period."""
+    """[start, end) of "2027Q1", "2027-01" or "2027"; None when not a period (also for a
+    year that a datetime cannot hold: "0000", or a period ending after 9999)."""
+    try:
+        return _bounds(period)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _bounds(period: str) -> tuple[datetime, datetime] | None:
     if m := re.fullmatch(r"(\d{4})Q([1-4])", period):
         year, q = int(m[1]), int(m[2])
         start = datetime(year, 3 * q - 2, 1, tzinfo=UTC)
@@ -26,13 +34,13 @@ def period_bounds(period: str) -> tuple[datetime, datetime] | None:
 
 def quarter_of(at: datetime) -> str:
     """The quarter name ("2026Q4") of a moment."""
-    return f"{at.year}Q{(at.month - 1) // 3 + 1}"
+    return f"{at.year:04d}Q{(at.month - 1) // 3 + 1}"  # 4 digits: year 999 is "0999Q1"
 
 
 def previous_quarter(quarter: str) -> str:
     """ "2027Q1" -> "2026Q4"."""
     year, q = int(quarter[:4]), int(quarter[5])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+    return f"{year - 1:04d}Q4" if q == 1 else f"{year:04d}Q{q - 1}"
 
 
 def parse_period(text: str) -> str:

@@ -174,18 +174,7 @@ class DealTranslator:
             "outcome": f.get("outcome"),
             "note": f.get("note"),
         }
-        at = f.get("occurred_at") or snap.modified_at
-        return [
-            event(
-                self.t.ctx,
-                EventType.REP_TOUCH,
-                f"{snap.object}/{snap.id}",
-                at,
-                {k: v for k, v in payload.items() if v is not None},
-                lead_id=lead_id,
-                account_id=account_id,
-            )
-        ]
+        return self._touch_event(snap, EventType.REP_TOUCH, payload, lead_id, account_id)
 
     def marketing(self, snap: Snapshot) -> list[Event]:
         f = snap.fields
@@ -202,11 +191,22 @@ class DealTranslator:
             "campaign": f.get("campaign"),
             "url": f.get("url"),
         }
-        at = f.get("occurred_at") or snap.modified_at
+        return self._touch_event(snap, EventType.MARKETING_TOUCH, payload, lead_id, account_id)
+
+    def _touch_event(
+        self,
+        snap: Snapshot,
+        type: EventType,
+        payload: dict[str, Any],
+        lead_id: str | None,
+        account_id: str | None,
+    ) -> list[Event]:
+        """One touch fact of the record, at its own time (else its modification time)."""
+        at = snap.fields.get("occurred_at") or snap.modified_at
         return [
             event(
                 self.t.ctx,
-                EventType.MARKETING_TOUCH,
+                type,
                 f"{snap.object}/{snap.id}",
                 at,
                 {k: v for k, v in payload.items() if v is not None},

@@ -151,6 +151,6 @@ def test_real_core_keeps_rebuild_equal_to_incremental(
     engine.tick(T0 + timedelta(days=3))
     incremental = projection_rows(engine.ledger)
     assert len(incremental["leads"]) == 25
-    rebuild(engine.ledger)
+    rebuild(engine.ledger, contract=contract)
     assert projection_rows(engine.ledger) == incremental
     engine.close()

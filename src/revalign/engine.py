@@ -119,7 +119,7 @@ class Engine:
         self._progress = progress
         self._state: FunnelState | None = None
         self._state_seq = 0  # the engine checkpoint `_state` reflects
-        self._projector = Projector()
+        self._projector = Projector(lambda: self.contract)  # the score column's contract
         self._recorded_text: str | datetime = ""
         # snapshots are read and written only for the real fold (a test's evolver differs)
         self._snapshots = snapshot and evolver is core.evolve

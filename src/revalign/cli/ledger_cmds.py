@@ -41,12 +41,14 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 @app.command()
-def rebuild(db: DbOption = None) -> None:
+def rebuild(db: DbOption = None, contract: ContractOption = None) -> None:
     """Rebuild every projection (leads, accounts, opportunities, owners, clocks) from seq 0."""
     ledger = open_existing_ledger(db)
     try:
         with _progress("folding events", ledger.last_seq()) as advance:
-            report = rebuild_projections(ledger, progress=advance)
+            report = rebuild_projections(
+                ledger, progress=advance, contract=resolve_contract(contract)
+            )
     finally:
         ledger.close()
     console.print(

@@ -210,7 +210,10 @@ def _marketing_touch(state: FunnelState, event: Event) -> None:
     if len(signals) > SIGNALS_MAX:
         signals = signals[-SIGNALS_MAX:]
     state.leads[lead.lead_id] = with_changes(
-        lead, signals=signals, unsubscribed=lead.unsubscribed or kind == "unsubscribe"
+        lead,
+        signals=signals,
+        unsubscribed=lead.unsubscribed or kind == "unsubscribe",
+        score_due_at=event.occurred_at,  # cleared by the score.changed that records it
     )
 
 
@@ -241,6 +244,7 @@ def _score_changed(state: FunnelState, event: Event) -> None:
         signals=drop_oldest(lead.signals, p["prune"]) if p.get("prune") else lead.signals,
         fit_version=event.contract_version,
         contract_version=event.contract_version or lead.contract_version,
+        score_due_at=None,
     )
 
 

@@ -15,33 +15,44 @@ from datetime import datetime
 from typing import Any
 
 from revalign.contract.schema import VersionedContract
-from revalign.core import scoring
+from revalign.core import scoring, tally
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
+from revalign.core.scoring import ScoreResult
+from revalign.core.scoring_model import ContractLike, ScoringModel
 from revalign.core.state import LeadState, Signal, Stage
 
 _REOPEN = frozenset({Stage.REJECTED, Stage.RECYCLED})
 
 
 PRUNE_FROM = 24  # signals on a lead before rescoring also asks which ones can be forgotten
+PRUNE_EVERY = 8  # then asked on a touch every this many signals (the question is O(signals))
 
 
 # Parts come back as the JSON-ready dicts stored in score.changed, summing to the score.
 Part = dict[str, Any]
 
 
-def _score(
-    lead: LeadState, contract: VersionedContract, at: datetime
-) -> tuple[float, float, list[Part]]:
-    """(total, fit, parts) of `lead` at `at`: fit + decayed behaviour (+ predictive blend)."""
-    result = scoring.score_lead(lead, scoring.scoring_model(contract), at)
-    return (
-        result.total,
-        result.fit,
-        [
-            {"rule": rule, "points": points, "detail": detail}
-            for rule, points, detail in result.parts
-        ],
-    )
+def lead_score(lead: LeadState, model: ScoringModel, at: datetime) -> ScoreResult:
+    """`scoring.score_lead(lead, model, at)`, its behaviour from the lead's running tally."""
+    behaviour = scoring.tally_parts(tally.tallied(lead, model, at), model, lead.unsubscribed)
+    return scoring.score_lead(lead, model, at, behaviour=behaviour)
+
+
+def _total(lead: LeadState, model: ScoringModel, at: datetime) -> tuple[float, float]:
+    """(score, fit) of `lead` at `at` as `lead_score` gives them, without building parts."""
+    if model.predictive_enabled:  # the blend needs the whole result
+        result = lead_score(lead, model, at)
+        return result.total, result.fit
+    fit_c, behaviour_c = tally.score_cents(lead, model, at)
+    return (fit_c + behaviour_c) / 100, fit_c / 100
+
+
+def current_score(lead: LeadState, contract: ContractLike) -> float:
+    """The score as of the lead's last rescoring fact: the recorded one (score.changed), or,
+    when touches since then were not recorded, the score rescoring computed at the last."""
+    if lead.score_due_at is None:
+        return lead.score
+    return _total(lead, scoring.scoring_model(contract), lead.score_due_at)[0]
 
 
 def _prunable(
@@ -66,25 +77,57 @@ def _count(signals: Iterable[Signal]) -> dict[str, int]:
 
 
 def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[Event]:
+    """score.changed when the score must be recorded (see `_records`), then stage.mql when
+    the score reaches the threshold and the MQL rule allows it."""
     at = event.occurred_at
-    score, fit, parts = _score(lead, contract, at)
-    cause_id = event.id
+    model = scoring.scoring_model(contract)
+    score, fit = _total(lead, model, at)
+    threshold = model.mql_threshold
     out: list[Event] = []
-    stale = lead.fit_version != contract.version and lead.fit_version is not None
-    if score != lead.score or stale:
-        payload: dict[str, Any] = {"score": score, "previous": lead.score, "parts": parts}
-        payload["fit"] = fit
-        if len(lead.signals) >= PRUNE_FROM:
-            prune = _prunable(lead.signals, contract, at)
-            if prune:
-                payload["prune"] = prune
-        out.append(_derived(event, cause_id, EventType.SCORE_CHANGED, payload, contract))
-    threshold = contract.contract.scoring.mql_threshold
+    touch = event.type is EventType.MARKETING_TOUCH
+    n = len(lead.signals)
+    asks = n >= PRUNE_FROM and (not touch or (n - PRUNE_FROM) % PRUNE_EVERY == 0)
+    prune = _prunable(lead.signals, contract, at) if asks else {}
+    if prune or _records(lead, score, fit, touch, threshold, contract.version):
+        result = lead_score(lead, model, at)  # the tally again: O(kinds)
+        payload: dict[str, Any] = {
+            "score": score,
+            "previous": lead.score,
+            "parts": [
+                {"rule": rule, "points": points, "detail": detail}
+                for rule, points, detail in result.parts
+            ],
+            "fit": result.fit,
+        }
+        if prune:
+            payload["prune"] = prune
+        out.append(_derived(event, event.id, EventType.SCORE_CHANGED, payload, contract))
     if score >= threshold and _may_mql(lead, event):
         high = high_intent(lead, contract, at)
         payload = {"score": score, "threshold": threshold, "high_intent": high}
-        out.append(_derived(event, cause_id, EventType.MQL_REACHED, payload, contract))
+        out.append(_derived(event, event.id, EventType.MQL_REACHED, payload, contract))
     return out
+
+
+def _records(
+    lead: LeadState, score: float, fit: float, touch: bool, threshold: float, version: str
+) -> bool:
+    """Whether this rescoring is recorded as score.changed (pruning is recorded too).
+
+    A marketing touch is recorded only when it moves the score across the MQL threshold
+    (either way), or the fit part is not the one recorded under this contract version.
+    Any other rescoring fact (capture, edit, merge) is recorded when the score differs from
+    the recorded one or touches since the last record left it unrecorded. Readers that show
+    a score between records compute it (`current_score`, or at a moment: `score_lead`).
+    """
+    if touch:
+        return (
+            (score >= threshold) != (lead.score >= threshold)
+            or lead.fit_version != version
+            or fit != lead.fit_score
+        )
+    stale = lead.fit_version != version and lead.fit_version is not None
+    return score != lead.score or stale or lead.score_due_at is not None
 
 
 def _may_mql(lead: LeadState, event: Event) -> bool:

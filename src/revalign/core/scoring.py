@@ -126,16 +126,18 @@ def score_lead(
     contract: ContractLike,
     at: datetime,
     predicted_probability: float | None = None,
+    *,
+    behaviour: Sequence[ScorePart] | None = None,
 ) -> ScoreResult:
     """The score of `lead` at `at`; blended with P(conversion) when the contract says so.
 
-    `predicted_probability` defaults to `lead.attributes["predicted_probability"]`.
+    `predicted_probability` defaults to `lead.attributes["predicted_probability"]`;
+    `behaviour`, when given, is `behaviour_parts` of the lead at `at` already computed.
     """
     model = scoring_model(contract)
-    result = assemble(
-        fit_parts(lead, model),
-        behaviour_parts(lead.signals, model, at, unsubscribed=lead.unsubscribed),
-    )
+    if behaviour is None:
+        behaviour = behaviour_parts(lead.signals, model, at, unsubscribed=lead.unsubscribed)
+    result = assemble(fit_parts(lead, model), behaviour)
     if model.predictive_enabled:
         if predicted_probability is None:
             stored = lead.attributes.get(PREDICTED_PROBABILITY_ATTR)
@@ -275,13 +277,22 @@ def behaviour_parts(
     if isinstance(signals, LeadState):
         unsubscribed = unsubscribed or signals.unsubscribed
         signals = signals.signals
-    model = scoring_model(model)
-    rules = model.behaviour
+    compiled = scoring_model(model)
+    return tally_parts(accumulate(signals, compiled, at)[0], compiled, unsubscribed)
+
+
+# kind -> [decayed sum, count, points, -rate, cap]: what behaviour parts are made of
+Tally = dict[str, list[Any]]
+
+
+def accumulate(signals: Iterable[Signal], model: ScoringModel, at: datetime) -> tuple[Tally, bool]:
+    """The decayed sum and count of each scored kind at `at`, and whether a signal after `at`
+    was left out. One dict lookup per signal of a kind already seen."""
     decay = model.decay
     exp = math.exp
-    # kind -> [decayed sum, count, points, -rate]: one dict lookup per signal of a seen kind
-    acc: dict[str, list[Any]] = {}
-    for signal in signals:  # the hot loop of every rescoring: keep it flat
+    acc: Tally = {}
+    future = False
+    for signal in signals:  # the hot loop of every full rescoring: keep it flat
         kind = signal.kind
         slot = acc.get(kind)
         if slot is None:
@@ -290,18 +301,43 @@ def behaviour_parts(
                 continue
             age = (at - signal.at).total_seconds()
             if age < 0:
+                future = True
                 continue
             # points * exp(-rate * age), the same float as from the rule's fields
-            acc[kind] = [entry[0] * exp(entry[1] * age), 1, entry[0], entry[1]]
+            acc[kind] = [entry[0] * exp(entry[1] * age), 1, entry[0], entry[1], entry[2]]
             continue
         age = (at - signal.at).total_seconds()
         if age < 0:
+            future = True
             continue
         slot[0] += slot[2] * exp(slot[3] * age)  # added in signal order, as always
         slot[1] += 1
+    return acc, future
+
+
+def tally_cents(acc: Tally, model: ScoringModel, unsubscribed: bool) -> int:
+    """The behaviour total in whole cents: the sum of `tally_parts`' points, without parts."""
+    total = 0
+    for slot in acc.values():
+        decayed, cap = slot[0], slot[4]
+        if cap is not None and not -cap <= decayed <= cap:
+            decayed = cap if decayed > 0 else -cap
+        total += round(decayed * 100)
+    if unsubscribed and model.unsubscribe_points:
+        total += _cents(model.unsubscribe_points)
+    return total
+
+
+def cents_of(parts: Sequence[ScorePart]) -> int:
+    """The exact total of `parts` in whole cents."""
+    return _sum_cents(parts)
+
+
+def tally_parts(acc: Tally, model: ScoringModel, unsubscribed: bool) -> tuple[ScorePart, ...]:
+    """The behaviour parts (contract order, whole cents) of the sums `accumulate` made."""
     parts: list[ScorePart] = []
     if acc:
-        for kind, rule in rules.items():  # contract order, so explanations are stable
+        for kind, rule in model.behaviour.items():  # contract order: stable explanations
             slot = acc.get(kind)
             if slot is None:
                 continue

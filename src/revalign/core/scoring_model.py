@@ -52,8 +52,8 @@ class ScoringModel:
     high_intent: frozenset[str]
     predictive_enabled: bool
     predictive_weight: float
-    # kind -> (points, -rate): the behaviour loop's per-signal constants in one lookup
-    decay: dict[str, tuple[float, float]]
+    # kind -> (points, -rate, cap): the behaviour loop's per-signal constants in one lookup
+    decay: dict[str, tuple[float, float, float | None]]
 
 
 ContractLike = Contract | VersionedContract | ScoringModel
@@ -130,7 +130,7 @@ def _compile(key: _Key) -> ScoringModel:
         high_intent=frozenset(scoring.high_intent_actions),
         predictive_enabled=scoring.predictive.enabled,
         predictive_weight=scoring.predictive.weight,
-        decay={kind: (rule.points, -rule.rate) for kind, rule in behaviour.items()},
+        decay={kind: (rule.points, -rule.rate, rule.cap) for kind, rule in behaviour.items()},
     )
 
 

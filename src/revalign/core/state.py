@@ -102,6 +102,7 @@ class LeadState:
     attributes: dict[str, Any] = field(default_factory=dict)
     stage: Stage = Stage.LEAD
     stage_at: datetime | None = None
+    # the score recorded by the last score.changed (see core.rescore for when one is stored)
     score: float = 0.0
     # (rule, points, detail) named tuples; `part["points"]` reads as on score.changed's dicts
     score_parts: tuple[ScorePart, ...] = ()
@@ -126,6 +127,9 @@ class LeadState:
     # fit points cached by the last score.changed, valid for `fit_version` (a contract version)
     fit_score: float | None = None
     fit_version: str | None = None
+    # the moment of the last marketing touch whose rescoring was not recorded (None: `score`
+    # is current); `rescore.current_score` computes the score at it
+    score_due_at: datetime | None = None
 
 
 @_tuple_pickled

@@ -27,7 +27,7 @@ from revalign.core.state import (
 from revalign.ledger import bulk
 
 _LEAD_TIMES = ("created_at", "stage_at", "high_intent_at", "mql_at", "sal_at", "sql_at",
-               "assigned_at", "first_contact_at")  # fmt: skip
+               "assigned_at", "first_contact_at", "score_due_at")  # fmt: skip
 _CLOCK_TIMES = ("started_at", "due_at", "stopped_at", "warn_at")
 _OPP_TIMES = ("created_at", "closed_at")
 

@@ -17,6 +17,8 @@ import sqlalchemy as sa
 
 from revalign.core.decide import evolve
 from revalign.core.events import Event
+from revalign.core.rescore import current_score
+from revalign.core.scoring_model import ContractLike
 from revalign.core.state import FunnelState, LeadState, OpportunityState
 from revalign.ledger import bulk, snapshots
 from revalign.ledger import tables as t
@@ -36,6 +38,7 @@ def _replace_rows(
 
 
 _COLUMNS = {table.name: tuple(c.name for c in table.columns) for table in t.PROJECTION_TABLES}
+_SCORE_AT = _COLUMNS[t.leads.name].index("score")
 _Members = dict[str, dict[str, Any]]
 
 
@@ -65,7 +68,11 @@ def _reindex(index: _Members, written: Mapping[str, Any], changed: Mapping[str, 
 class Projector:
     """Writes FunnelState into the projection tables inside the caller's transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, contract_of: Callable[[], ContractLike] | None = None) -> None:
+        # the score column is the current score (see core.rescore): computed under the
+        # engine's contract (read at each write: the API may swap it) for a lead whose last
+        # touches were not recorded; without one, the recorded score
+        self._contract_of = contract_of
         self._leads: dict[str, LeadState] = {}
         self._opps: dict[str, OpportunityState] = {}
         self._clocks: dict[str, object] = {}
@@ -100,7 +107,7 @@ class Projector:
         dirty_accounts |= _accounts_of(self._opps, opps, opp_gone)
 
         _replace_rows(
-            conn, t.leads, {k: object_row(t.leads, v, dialect) for k, v in leads.items()}, lead_gone
+            conn, t.leads, {k: self._lead_row(v, dialect) for k, v in leads.items()}, lead_gone
         )
         _replace_rows(
             conn,
@@ -132,6 +139,13 @@ class Projector:
         for k in clock_gone:
             del self._clocks[k]
         self._owners = owners
+
+    def _lead_row(self, lead: LeadState, dialect: str) -> Row:
+        row = object_row(t.leads, lead, dialect)
+        if lead.score_due_at is None or self._contract_of is None:
+            return row
+        score = current_score(lead, self._contract_of())
+        return (*row[:_SCORE_AT], score, *row[_SCORE_AT + 1 :])
 
     def _write_accounts(self, conn: sa.Connection, ids: set[str]) -> None:
         rows = {}
@@ -243,13 +257,21 @@ class RebuildReport:
 
 
 def rebuild(
-    ledger: SqlLedger, *, evolver: Evolver = evolve, progress: Progress | None = None
+    ledger: SqlLedger,
+    *,
+    evolver: Evolver = evolve,
+    progress: Progress | None = None,
+    contract: ContractLike | None = None,
 ) -> RebuildReport:
-    """Fold the whole ledger from seq 0, rewrite every projection table, drop snapshots."""
+    """Fold the whole ledger from seq 0, rewrite every projection table, drop snapshots.
+
+    `contract` (the engine's) computes the current score of leads whose touches since the
+    last score.changed were not recorded; without it their score column is the recorded one.
+    """
     until = ledger.last_seq()
     state = fold(ledger, until_seq=until, evolver=evolver, progress=progress)
     with ledger.writer() as w:
-        Projector().write_all(w.conn, state)
+        Projector(None if contract is None else lambda: contract).write_all(w.conn, state)
         w.save_checkpoint(PROJECTIONS_CHECKPOINT, until)
         snapshots.drop_all(w.conn)  # the next engine start folds from zero too
     return RebuildReport(

@@ -16,7 +16,7 @@ from revalign.auth.roles import Role
 from revalign.core.events import EventType
 from revalign.core.explain import explain_lead, explanation_to_json, score_at
 from revalign.core.qualification import cadence_shortfall, cadence_touches
-from revalign.core.rescore import high_intent
+from revalign.core.rescore import current_score, high_intent
 from revalign.core.state import LeadState
 from revalign.errors import Forbidden, NotFound
 from revalign.services.facts import clean, find_lead, submit_fact
@@ -89,7 +89,7 @@ def record_view(engine: Engine, record: LeadRecord, at: datetime | None = None) 
         # the score at `now`, computed as `explain` computes it (decay to the same moment)
         score=score_at(lead, engine.contract, now),
         score_at=now,
-        score_recorded=lead.score,  # as of the last rescoring event
+        score_recorded=current_score(lead, engine.contract),  # as of the last rescoring fact
         high_intent=lead.high_intent or high_intent(lead, engine.contract, now),
         owner=lead.owner,
         team=lead.team,

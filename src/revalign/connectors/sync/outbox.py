@@ -23,6 +23,8 @@ from revalign.connectors.sync.seam import PushResult, Update
 from revalign.connectors.sync.store import Link, SyncStore, Value, same
 from revalign.connectors.sync.translate import REVALIGN_LEAD_FIELDS
 from revalign.core.events import EventType
+from revalign.core.rescore import current_score
+from revalign.core.scoring_model import ContractLike
 from revalign.core.state import FunnelState, LeadState
 from revalign.ledger import SqlLedger
 
@@ -32,6 +34,7 @@ _MOVES = frozenset(
     {
         EventType.LEAD_ASSIGNED,
         EventType.SCORE_CHANGED,
+        EventType.MARKETING_TOUCH,  # the score moves with touches not recorded as score.changed
         EventType.MQL_REACHED,
         EventType.SAL_ACCEPTED,
         EventType.SAL_REJECTED,
@@ -60,20 +63,31 @@ class Plan:
     merges: list[Link] = field(default_factory=list)
 
 
-def desired(lead: LeadState, policy: Ownership, system: str) -> dict[str, Any]:
-    """The fields revalign writes for one lead, by revalign name."""
+def desired(
+    lead: LeadState, policy: Ownership, system: str, contract: ContractLike | None = None
+) -> dict[str, Any]:
+    """The fields revalign writes for one lead, by revalign name. The score is the current
+    one (`rescore.current_score`, under `contract`; without one, the recorded score)."""
+    score = lead.score if contract is None else current_score(lead, contract)
     values: dict[str, Any] = {
         "owner": lead.owner,
         "stage": str(lead.stage),
-        "score": round(lead.score, 2),
+        "score": round(score, 2),
         "reason": lead.reason,
     }
     return {k: v for k, v in values.items() if policy.pushes("lead", k, system)}
 
 
 class Outbox:
-    def __init__(self, store: SyncStore, policy: Ownership, target: Target) -> None:
+    def __init__(
+        self,
+        store: SyncStore,
+        policy: Ownership,
+        target: Target,
+        contract: ContractLike | None = None,
+    ) -> None:
         self.store, self.policy, self.target = store, policy, target
+        self.contract = contract  # for the current score of leads touched since it was recorded
         self._settled = 0
 
     def plan(self, ledger: SqlLedger, state: FunnelState, *, window: int = WINDOW) -> Plan:
@@ -111,7 +125,9 @@ class Outbox:
             known = known_of.get(target, {})
             fields = {
                 name: value
-                for name, value in desired(lead, self.policy, self.store.system).items()
+                for name, value in desired(
+                    lead, self.policy, self.store.system, self.contract
+                ).items()
                 if name in REVALIGN_LEAD_FIELDS
                 and not (name in known and same(known[name].value, value))
                 and not (name not in known and value is None)

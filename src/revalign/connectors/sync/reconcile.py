@@ -161,7 +161,7 @@ class _Reconciler:
         self.report.matched += 1
         if snap.fields.get("stage"):
             stages[str(snap.fields["stage"])] += 1
-        want = desired(lead, self.policy, self.system)
+        want = desired(lead, self.policy, self.system, self.engine.contract)
         stale: dict[str, Any] = {}
         for name in REVALIGN_LEAD_FIELDS:
             if name not in want or want[name] is None:

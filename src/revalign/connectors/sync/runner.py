@@ -194,7 +194,7 @@ def _push(
     report: SyncReport,
     at: datetime,
 ) -> None:
-    outbox = Outbox(store, policy, connector)
+    outbox = Outbox(store, policy, connector, engine.contract)
     while True:
         before = store.checkpoint("outbox")
         plan = outbox.plan(engine.ledger, engine.state)

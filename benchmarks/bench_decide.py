@@ -2,6 +2,7 @@
 
 .venv/bin/python benchmarks/bench_decide.py            # 2,000 leads x 25 touches
 .venv/bin/python benchmarks/bench_decide.py --full     # 20,000 leads x 25 touches
+.venv/bin/python benchmarks/bench_decide.py --repeat 5 # the best of 5 runs (a busy machine)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from revalign.contract.loader import default_contract
+from revalign.core import tally
 from revalign.core.decide import decide, evolve
 from revalign.core.events import Event, EventType
 from revalign.core.state import FunnelState
@@ -83,15 +85,25 @@ def _reference_us() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="20,000 leads x 25 touches")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs from a fresh state; the best is printed"
+    )
     args = parser.parse_args()
     leads = 20_000 if args.full else 2_000
     captures, stream = events(leads, 25)
-    state = FunnelState()
-    run(state, captures)
-    start, cpu_start = time.perf_counter(), time.process_time()
-    derived = run(state, stream)
-    seconds = time.perf_counter() - start
-    cpu = time.process_time() - cpu_start
+    best: tuple[float, float, int, FunnelState] | None = None
+    for _ in range(max(1, args.repeat)):
+        tally.forget()  # every run starts cold, as a process does
+        state = FunnelState()
+        run(state, captures)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        derived = run(state, stream)
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+        if best is None or cpu < best[1]:
+            best = (seconds, cpu, derived, state)
+    assert best is not None
+    seconds, cpu, derived, state = best
     print(f"marketing touches: {len(stream):,} over {leads:,} leads")
     print(f"derived events:    {derived:,}")
     print(f"touches/s:         {len(stream) / seconds:,.0f} (evolve + decide, real scoring)")

@@ -10,6 +10,7 @@ signal the contract lists in `high_intent_actions`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -38,13 +39,16 @@ def lead_score(lead: LeadState, model: ScoringModel, at: datetime) -> ScoreResul
     return scoring.score_lead(lead, model, at, behaviour=behaviour)
 
 
-def _total(lead: LeadState, model: ScoringModel, at: datetime) -> tuple[float, float]:
-    """(score, fit) of `lead` at `at` as `lead_score` gives them, without building parts."""
+def _total(
+    lead: LeadState, model: ScoringModel, at: datetime, below: float | None = None
+) -> tuple[float | None, float]:
+    """(score, fit) of `lead` at `at` as `lead_score` gives them, without building parts; with
+    `below`, the score is None when it is surely under `below` (see `tally.score_cents`)."""
     if model.predictive_enabled:  # the blend needs the whole result
         result = lead_score(lead, model, at)
         return result.total, result.fit
-    fit_c, behaviour_c = tally.score_cents(lead, model, at)
-    return (fit_c + behaviour_c) / 100, fit_c / 100
+    fit_c, behaviour_c = tally.score_cents(lead, model, at, below)
+    return None if behaviour_c is None else (fit_c + behaviour_c) / 100, fit_c / 100
 
 
 def current_score(lead: LeadState, contract: ContractLike) -> float:
@@ -52,7 +56,7 @@ def current_score(lead: LeadState, contract: ContractLike) -> float:
     when touches since then were not recorded, the score rescoring computed at the last."""
     if lead.score_due_at is None:
         return lead.score
-    return _total(lead, scoring.scoring_model(contract), lead.score_due_at)[0]
+    return lead_score(lead, scoring.scoring_model(contract), lead.score_due_at).total
 
 
 def _prunable(
@@ -81,17 +85,22 @@ def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[
     the score reaches the threshold and the MQL rule allows it."""
     at = event.occurred_at
     model = scoring.scoring_model(contract)
-    score, fit = _total(lead, model, at)
     threshold = model.mql_threshold
-    out: list[Event] = []
     touch = event.type is EventType.MARKETING_TOUCH
+    may_mql = _may_mql(lead, event)
+    # a touch needs the exact score only where it may reach the threshold: for a lead that
+    # may become an MQL and is not surely below it (then the exact score is None)
+    below = (threshold if may_mql else math.inf) if touch else None
+    score, fit = _total(lead, model, at, below)
+    out: list[Event] = []
     n = len(lead.signals)
     asks = n >= PRUNE_FROM and (not touch or (n - PRUNE_FROM) % PRUNE_EVERY == 0)
     prune = _prunable(lead.signals, contract, at) if asks else {}
-    if prune or _records(lead, score, fit, touch, threshold, contract.version):
+    kind = ("mql" if may_mql else "other") if touch else ""
+    if prune or _records(lead, score, fit, kind, threshold, contract.version):
         result = lead_score(lead, model, at)  # the tally again: O(kinds)
         payload: dict[str, Any] = {
-            "score": score,
+            "score": result.total,
             "previous": lead.score,
             "parts": [
                 {"rule": rule, "points": points, "detail": detail}
@@ -102,7 +111,7 @@ def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[
         if prune:
             payload["prune"] = prune
         out.append(_derived(event, event.id, EventType.SCORE_CHANGED, payload, contract))
-    if score >= threshold and _may_mql(lead, event):
+    if may_mql and score is not None and score >= threshold:
         high = high_intent(lead, contract, at)
         payload = {"score": score, "threshold": threshold, "high_intent": high}
         out.append(_derived(event, event.id, EventType.MQL_REACHED, payload, contract))
@@ -110,22 +119,23 @@ def rescore(lead: LeadState, event: Event, contract: VersionedContract) -> list[
 
 
 def _records(
-    lead: LeadState, score: float, fit: float, touch: bool, threshold: float, version: str
+    lead: LeadState, score: float | None, fit: float, touch: str, threshold: float, version: str
 ) -> bool:
     """Whether this rescoring is recorded as score.changed (pruning is recorded too).
 
-    A marketing touch is recorded only when it moves the score across the MQL threshold
-    (either way), or the fit part is not the one recorded under this contract version.
-    Any other rescoring fact (capture, edit, merge) is recorded when the score differs from
-    the recorded one or touches since the last record left it unrecorded. Readers that show
-    a score between records compute it (`current_score`, or at a moment: `score_lead`).
+    A marketing touch (`touch` "mql": on a lead that may become an MQL; "other": on one
+    that may not) is recorded only when the fit part is not the one recorded under this
+    contract version, or, on a lead that may become an MQL, when the score moves across the
+    MQL threshold (either way; a None score is surely below it). Any other rescoring fact
+    (capture, edit, merge) is recorded when the score differs from the recorded one or
+    touches since the last record left it unrecorded. Readers that show a score between
+    records compute it (`current_score`, or at a moment: `scoring.score_lead`).
     """
     if touch:
-        return (
-            (score >= threshold) != (lead.score >= threshold)
-            or lead.fit_version != version
-            or fit != lead.fit_score
+        crossed = touch == "mql" and (score is not None and score >= threshold) != (
+            lead.score >= threshold
         )
+        return crossed or lead.fit_version != version or fit != lead.fit_score
     stale = lead.fit_version != version and lead.fit_version is not None
     return score != lead.score or stale or lead.score_due_at is not None
 

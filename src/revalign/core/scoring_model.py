@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from revalign.contract.schema import Contract, Seniority, VersionedContract
 
@@ -80,9 +81,19 @@ class _Key:
 
 def scoring_model(contract: ContractLike) -> ScoringModel:
     """The compiled scoring model of `contract` (memoised per version)."""
+    last = _last
+    if last and contract is last[0] and getattr(contract, "version", None) == last[1]:
+        hit: ScoringModel = last[2]  # the contract of the previous call: asked per rescoring
+        return hit
     if isinstance(contract, ScoringModel):
         return contract
-    return _compile(_Key(contract))
+    model = _compile(_Key(contract))
+    _last[:] = (contract, getattr(contract, "version", None), model)
+    return model
+
+
+# (contract, its version, its model) of the last compile lookup: a hit costs two compares
+_last: list[Any] = []
 
 
 @lru_cache(maxsize=64)

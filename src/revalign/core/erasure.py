@@ -118,6 +118,7 @@ def erase_lead(lead: LeadState) -> LeadState:
     return with_changes(
         lead, email="", first_name=None, last_name=None, title=None, attributes={},
         score_parts=parts, qualification=_scrub(dict(lead.qualification), pattern),
+        fit_score=None,  # fit reads the e-mail and title: the cached fit is no longer theirs
     )  # fmt: skip
 
 

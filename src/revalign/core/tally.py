@@ -90,9 +90,13 @@ def score_cents(
     `behaviour_parts` (unsubscribe included), without building a part. With `below`, the
     behaviour is None when the score is surely under `below` (then it is not computed)."""
     entry = _entry(lead, model, at)
-    key = (lead.email, lead.domain, lead.employees, lead.industry, lead.title, lead.country)
-    if entry.fit_key != key:
-        entry.fit_key, entry.fit_c = key, cents_of(fit_parts(lead, model))
+    if lead.fit_version == model.version and lead.fit_score is not None:
+        # recorded under this model, and reset by the fold whenever a field fit reads changes
+        entry.fit_key, entry.fit_c = None, round(lead.fit_score * 100)
+    else:
+        key = (lead.email, lead.domain, lead.employees, lead.industry, lead.title, lead.country)
+        if entry.fit_key != key:
+            entry.fit_key, entry.fit_c = key, cents_of(fit_parts(lead, model))
     unsubscribe = 0
     if lead.unsubscribed and model.unsubscribe_points:
         unsubscribe = round(model.unsubscribe_points * 100)
@@ -148,9 +152,12 @@ def _step(entry: _Entry, signals: tuple[Signal, ...], model: ScoringModel, at: d
     at_s = at.timestamp() if at != entry.at else entry.at_s
     d = model.decay.get(added.kind)
     if d is not None:
-        age = (at - added.at).total_seconds()
-        if age < 0:
-            return False  # a signal after `at`: the full path knows which ones count
+        if added.at == at:  # the touch being rescored: age 0 (exp(0.0) is exactly 1.0)
+            age = 0.0
+        else:
+            age = (at - added.at).total_seconds()
+            if age < 0:
+                return False  # a signal after `at`: the full path knows which ones count
         slot = entry.acc.get(added.kind)
         if slot is None:
             slot = entry.acc[added.kind] = [0.0, 0, d[0], d[1], d[2], at_s]

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_scoring.py          # 20,000 rescorings per figure
     .venv/bin/python benchmarks/bench_scoring.py --full   # 200,000
 
-Prints: full `score_lead` (fit memoised), `behaviour_parts` alone, `fit_parts` with a cold
-memo (new title each time), title normalisation and `prune_signals`.
+Prints: full `score_lead` (fit memoised), `behaviour_parts` alone, the running tally
+(`core.tally`: one touch appended per rescoring, exact score and its upper bound only),
+`fit_parts` with a cold memo (new title each time), title normalisation and `prune_signals`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ import argparse
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from revalign.contract.loader import default_contract
+from revalign.core import tally
+from revalign.core.rescore import lead_score
 from revalign.core.scoring import (
+    ScoringModel,
     behaviour_parts,
     fit_parts,
     prune_signals,
@@ -79,6 +84,7 @@ def main() -> None:
         n,
         lambda i: behaviour_parts(lead.signals, model, now),
     )
+    _tally_rates(lead, model, now, n)
     titles = [f"Senior Manager {i}, Pemasaran" for i in range(n)]
     _rate(
         "fit_parts, cold memo (unseen title)",
@@ -90,6 +96,45 @@ def main() -> None:
     raw = [f"VP Sales & Marketing {i}" for i in range(n)]
     _rate("normalise_title (unseen title)", n, lambda i: normalise_title(raw[i]))
     _rate("prune_signals (nothing to drop)", n, lambda i: prune_signals(lead.signals, model, now))
+
+
+def _tally_rates(lead: LeadState, model: ScoringModel, now: datetime, n: int) -> None:
+    """The tally on growing leads: each call sees one lead's previous signals plus one touch
+    (n / 20 leads, so each ends with ~20 + 20 signals, as pruning keeps real leads)."""
+    count = max(1, n // 20)
+    signals = [lead.signals] * count
+    calls: list[tuple[LeadState, datetime]] = []
+    for i in range(n + count):
+        at = now + timedelta(minutes=i)
+        k = i % count
+        signals[k] = (*signals[k], Signal(KINDS[i % len(KINDS)], at))
+        calls.append(
+            (LeadState(**{**lead.__dict__, "lead_id": f"b{k}", "signals": signals[k]}), at)
+        )
+    calls, warm = calls[count:], calls[:count]
+
+    def cents(i: int, below: float | None) -> object:
+        return tally.score_cents(calls[i][0], model, calls[i][1], below)
+
+    for label, below in (("exact", None), ("upper bound only", 1e9)):
+        tally.forget()
+        for one, at in warm:
+            tally.score_cents(one, model, at)
+        _rate(
+            f"tally.score_cents, one touch more ({label})",
+            n,
+            partial(cents, below=below),
+            repeats=1,
+        )
+    tally.forget()
+    for one, at in warm:
+        tally.score_cents(one, model, at)
+    _rate(
+        "rescore.lead_score, one touch more (parts)",
+        n,
+        lambda i: lead_score(calls[i][0], model, calls[i][1]),
+        repeats=1,
+    )
 
 
 if __name__ == "__main__":

@@ -286,5 +286,7 @@ def with_changes(lead: LeadState, **changes: Any) -> LeadState:
     `changes` must name fields of LeadState (the callers are the fold's own handlers).
     """
     new = _new(LeadState)
-    _set(new, "__dict__", {**lead.__dict__, **changes})
+    fields = lead.__dict__.copy()  # a same-shape copy is one block copy; {**a, **b} re-inserts
+    fields.update(changes)
+    _set(new, "__dict__", fields)
     return new

@@ -137,6 +137,13 @@ class Engine:
         assert self._state is not None
         return self._state
 
+    @property
+    def decided_state(self) -> FunnelState:
+        """The state as of this engine's last batch, without asking the ledger whether another
+        writer appended since (`state` does, a query each time): for the lookups an ingest
+        makes between its own submits."""
+        return self._state if self._state is not None else self.state
+
     def submit(self, events: Iterable[Event]) -> SubmitReport:
         """Append the events not already stored, each followed by what it causes."""
         total = SubmitReport()

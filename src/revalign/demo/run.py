@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +34,7 @@ from revalign.demo.files import CsvFiles
 from revalign.demo.marketing import write_costs, write_marketing
 from revalign.demo.plans import capacity_events, plan_events, write_forecasts, write_surveys
 from revalign.demo.sales import FILES, Mql, SalesFloor
-from revalign.demo.story import Story, story
+from revalign.demo.story import STORY_TYPES, Story, story
 
 DEFAULT_LEADS = 2000
 DEFAULT_SEED = 7
@@ -52,7 +52,9 @@ _KINDS = {"sal_reviews": "stages", "rep_touches": "touches", "outcomes": "stages
 
 
 class _Reader(Protocol):
-    def read(self, after_seq: int = 0, limit: int | None = None) -> Iterator[Event]: ...
+    def read(
+        self, after_seq: int = 0, limit: int | None = None, *, types: Collection[str] | None = None
+    ) -> Iterator[Event]: ...
 
 
 class DemoEngine(Submitter, Protocol):
@@ -186,5 +188,5 @@ def build_demo(
         won_amount=f"{won:.2f}",
         open_pipeline=f"{pipeline:.2f}",
         breaches=sum(clock.breached for clock in state.clocks.values()),
-        story=story(lambda: engine.ledger.read(), c),
+        story=story(lambda: engine.ledger.read(types=STORY_TYPES), c, state.refused),
     )

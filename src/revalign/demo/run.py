@@ -38,6 +38,9 @@ from revalign.demo.story import STORY_TYPES, Story, story
 
 DEFAULT_LEADS = 2000
 DEFAULT_SEED = 7
+# rows per submit: every batch rewrites the projection rows of the leads it touched, so the
+# demo batches as large as one engine transaction (`revalign.engine.BATCH_SIZE`)
+INGEST_BATCH = int(__import__("os").environ.get("ENGINE_BATCH", "10000"))
 _SALES_COLUMNS: dict[str, tuple[str, ...]] = {
     "sal_reviews": ("email", "occurred_at", "event", "by", "reason"),
     "rep_touches": ("email", "occurred_at", "kind", "by", "outcome", "content"),
@@ -148,7 +151,7 @@ def build_demo(
     reports: list[IngestReport] = []
 
     def ingest(path: Path, kind: str) -> None:
-        report = ingest_file(path, kind, engine, contract, lookup=lookup)
+        report = ingest_file(path, kind, engine, contract, lookup=lookup, batch_size=INGEST_BATCH)
         reports.append(report)
         if on_file is not None:
             on_file(report)

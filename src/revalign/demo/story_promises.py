@@ -5,7 +5,7 @@ they came, MQLs without a title per campaign, and MQLs per month against the tar
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from revalign.core.events import Event, EventType
@@ -28,7 +28,9 @@ class Promises:
         self._missing_title: Counter[str] = Counter()
         self._mqls: Counter[str] = Counter()
         self._targets: dict[str, int] = {}
-        self._start, self._end = period_bounds(CLOSED_QUARTER) or (None, None)
+        bounds = period_bounds(CLOSED_QUARTER)
+        self._start: datetime | None = bounds[0] if bounds else None
+        self._end: datetime | None = bounds[1] if bounds else None
 
     def add(self, e: Event) -> None:
         """Fold one event the funnel accepted."""

@@ -42,11 +42,12 @@ from revalign.core.events import Event, utc
 from revalign.core.run import depth_first
 from revalign.core.state import FunnelState
 from revalign.errors import InputError
+from revalign.gcpause import gc_paused
 from revalign.ledger import LedgerWriter, SqlLedger, bulk, open_ledger, snapshots
 from revalign.ledger.bulk import Row
 from revalign.ledger.codec import dump_json, event_row, load_json, stored_time
 from revalign.ledger.lead_reads import LeadRecord, clock_order, read_lead
-from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into, gc_paused
+from revalign.ledger.projections import PROJECTIONS_CHECKPOINT, Projector, fold_into
 
 ENGINE_CHECKPOINT = "engine"
 BATCH_SIZE = 10_000  # source events per transaction: fewer checkpoint/flush rounds

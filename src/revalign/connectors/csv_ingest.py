@@ -30,6 +30,7 @@ from revalign.connectors.translate_team import ForecastTranslator, SurveyTransla
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event
 from revalign.errors import InputError
+from revalign.gcpause import gc_paused
 
 BATCH_SIZE = 5000
 KINDS = ("leads", "touches", "opportunities", "costs", "stages", "forecasts", "surveys", "fx",
@@ -215,16 +216,17 @@ def ingest_file(
             on_flush=flushed,
         )
         try:
-            for row in table.rows:
-                rows_read += 1
-                try:
-                    events = _translate(translator, row, rename)
-                except rows.RowError as exc:
-                    rejects.add(row, str(exc))
-                    continue
-                unchanged += not events
-                inbound.add(row, row.number, events)
-            inbound.flush()
+            with gc_paused():  # the engine's state is 10^6 objects a collection would re-scan
+                for row in table.rows:
+                    rows_read += 1
+                    try:
+                        events = _translate(translator, row, rename)
+                    except rows.RowError as exc:
+                        rejects.add(row, str(exc))
+                        continue
+                    unchanged += not events
+                    inbound.add(row, row.number, events)
+                inbound.flush()
         finally:
             rejects.close()
     refused_rows = inbound.refused_origins

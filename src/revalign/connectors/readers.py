@@ -92,6 +92,14 @@ def bad_bytes(cells: Any, encoding: str) -> str | None:
     return None
 
 
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ByteCounter(io.RawIOBase):
     """A raw reader that counts the bytes read so far (for progress bars over streamed files)."""
 
@@ -189,12 +197,15 @@ def _csv_rows(
         try:
             for cells in reader:
                 number += 1
-                if not any(c.strip() for c in cells):
+                joined = "".join(cells)
+                if not joined.strip():
                     continue  # blank line
                 values: Row = dict(zip(header, cells, strict=False))
                 if len(cells) > len(header):
                     values["__extra__"] = cells[len(header) :]
-                yield NumberedRow(number, values, error=bad_bytes(values.items(), codec))
+                # the cells hold an undecodable byte (a surrogate escape) iff their join does
+                why = None if _encodes(joined) else bad_bytes(values.items(), codec)
+                yield NumberedRow(number, values, error=why)
         except csv.Error as exc:
             raise InputError(f"{path}: unreadable near row {number + 1} ({exc})") from exc
 

@@ -25,18 +25,24 @@ def lead_fields(lead: LeadState | None) -> dict[str, Any] | None:
 
 
 class EngineLookup:
-    """Reads the engine's current state; after each submitted batch it includes that batch."""
+    """Reads the engine's state as of its last batch (`Engine.decided_state`: no query per
+    row, a lead row costs a dict lookup); after each submitted batch it includes that batch."""
 
     def __init__(self, engine: HasState) -> None:
         self._engine = engine
 
+    def _state(self) -> FunnelState:
+        engine = self._engine
+        decided = getattr(engine, "decided_state", None)  # an Engine; a bare HasState: .state
+        return decided if isinstance(decided, FunnelState) else engine.state
+
     def lead(self, lead_id: str) -> dict[str, Any] | None:
-        return lead_fields(self._engine.state.leads.get(lead_id))
+        return lead_fields(self._state().leads.get(lead_id))
 
     def opportunity_stage(self, opportunity_id: str) -> str | None:
-        opp = self._engine.state.opportunities.get(opportunity_id)
+        opp = self._state().opportunities.get(opportunity_id)
         return opp.stage if opp is not None else None
 
     def refusals(self) -> Mapping[str, str]:
         """The facts the core refused so far (refused event id -> reason)."""
-        return self._engine.state.refused
+        return self._state().refused

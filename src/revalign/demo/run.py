@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +34,14 @@ from revalign.demo.files import CsvFiles
 from revalign.demo.marketing import write_costs, write_marketing
 from revalign.demo.plans import capacity_events, plan_events, write_forecasts, write_surveys
 from revalign.demo.sales import FILES, Mql, SalesFloor
-from revalign.demo.story import Story, story
+from revalign.demo.story import STORY_TYPES, Story, story
+from revalign.gcpause import gc_paused
 
 DEFAULT_LEADS = 2000
 DEFAULT_SEED = 7
+# Rows per submit: as large as one engine transaction (`revalign.engine.BATCH_SIZE`), so each
+# pays one round of checkpoint reads, projection rows and commit (ingest's default is 5,000).
+INGEST_BATCH = 10_000
 _SALES_COLUMNS: dict[str, tuple[str, ...]] = {
     "sal_reviews": ("email", "occurred_at", "event", "by", "reason"),
     "rep_touches": ("email", "occurred_at", "kind", "by", "outcome", "content"),
@@ -52,7 +56,9 @@ _KINDS = {"sal_reviews": "stages", "rep_touches": "touches", "outcomes": "stages
 
 
 class _Reader(Protocol):
-    def read(self, after_seq: int = 0, limit: int | None = None) -> Iterator[Event]: ...
+    def read(
+        self, after_seq: int = 0, limit: int | None = None, *, types: Collection[str] | None = None
+    ) -> Iterator[Event]: ...
 
 
 class DemoEngine(Submitter, Protocol):
@@ -142,11 +148,23 @@ def build_demo(
     on_file: Callable[[IngestReport], None] | None = None,
 ) -> DemoReport:
     """Write the demo files into `folder` and ingest them; see the module docstring."""
+    with gc_paused():  # beside the engine's state every collection re-scans 10^6 objects
+        return _build(engine, contract, leads, seed, folder, on_file)
+
+
+def _build(
+    engine: DemoEngine,
+    contract: VersionedContract,
+    leads: int,
+    seed: int,
+    folder: Path,
+    on_file: Callable[[IngestReport], None] | None,
+) -> DemoReport:
     lookup: StateLookup = EngineLookup(engine)
     reports: list[IngestReport] = []
 
     def ingest(path: Path, kind: str) -> None:
-        report = ingest_file(path, kind, engine, contract, lookup=lookup)
+        report = ingest_file(path, kind, engine, contract, lookup=lookup, batch_size=INGEST_BATCH)
         reports.append(report)
         if on_file is not None:
             on_file(report)
@@ -186,5 +204,5 @@ def build_demo(
         won_amount=f"{won:.2f}",
         open_pipeline=f"{pipeline:.2f}",
         breaches=sum(clock.breached for clock in state.clocks.values()),
-        story=story(lambda: engine.ledger.read(), c),
+        story=story(lambda: engine.ledger.read(types=STORY_TYPES), c, state.refused),
     )

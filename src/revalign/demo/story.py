@@ -2,13 +2,15 @@
 
 `story(events, contract)` returns the figures docs/demo.md tells users to look for:
 MQLs and won revenue per channel, win rate per channel, SAL rejection rate per campaign,
-first-contact SLA misses per rep, and pipeline coverage at the end of the period.
+first-contact SLA misses per rep, and pipeline coverage at the end of the period. Only events
+of `STORY_TYPES` count, so a reader may hand over just those (a quarter of the ledger: no
+touches, no scores).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from revalign.contract.schema import Contract
 from revalign.core.events import Event, EventType
 from revalign.demo import company as co
-from revalign.demo.story_promises import promises
+from revalign.demo.story_promises import Promises
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,22 @@ def _quarter(contract: Contract) -> str:
     return f"{end.year}Q{(end.month - 1) // 3 + 1}"
 
 
-def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
-    """`read()` gives the ledger's events in order; it is called three times (refusals first)."""
+# What the story and its promises read; every other event type is skipped.
+STORY_TYPES = frozenset({
+    EventType.LEAD_CAPTURED, EventType.MQL_REACHED, EventType.SAL_ACCEPTED,
+    EventType.SAL_REJECTED, EventType.OPPORTUNITY_CREATED, EventType.OPPORTUNITY_WON,
+    EventType.OPPORTUNITY_LOST, EventType.SLA_CLOCK_STARTED, EventType.SLA_CLOCK_STOPPED,
+    EventType.SLA_BREACHED, EventType.FORECAST_SUBMITTED, EventType.SURVEY_RESPONSE,
+    EventType.CAPACITY_NOTICE, EventType.TARGET_SET,
+})  # fmt: skip
+
+
+def story(
+    read: Callable[[], Iterable[Event]], contract: Contract, refused: Collection[str] | None = None
+) -> Story:
+    """`read()` gives the ledger's events in order (those of STORY_TYPES are enough). It is
+    called once when `refused` (the refused event ids, e.g. `FunnelState.refused`) is given,
+    else twice: the `engine.rejected` events first."""
     channel_of: dict[str, str] = {}
     campaign_of: dict[str, str] = {}
     opp_lead: dict[str, str] = {}
@@ -63,11 +79,14 @@ def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     clock_owner: dict[str, str] = {}  # first-contact clocks only
     missed: set[str] = set()
-    rejected_ids = {e.payload["rejected_id"] for e in read() if e.type is EventType.EVENT_REJECTED}
+    if refused is None:
+        refused = {e.payload["rejected_id"] for e in read() if e.type is EventType.EVENT_REJECTED}
     quarter = _quarter(contract)
+    promised = Promises()
     for e in read():
-        if e.id in rejected_ids:
+        if e.type not in STORY_TYPES or (refused and e.id in refused):
             continue
+        promised.add(e)
         p, lead = e.payload, e.lead_id or ""
         if e.type is EventType.LEAD_CAPTURED:
             channel_of[lead] = p.get("source") or "unknown"
@@ -121,5 +140,5 @@ def story(read: Callable[[], Iterable[Event]], contract: Contract) -> Story:
         open_pipeline=pipeline,
         remaining_target=remaining,
         coverage=round(float(pipeline / remaining), 2) if remaining else float("inf"),
-        **promises(read(), rejected_ids),
+        **promised.result(),
     )

@@ -7,9 +7,7 @@ the last write, found by object identity: state objects are frozen and replaced 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +18,7 @@ from revalign.core.events import Event
 from revalign.core.rescore import current_score
 from revalign.core.scoring_model import ContractLike
 from revalign.core.state import FunnelState, LeadState, OpportunityState
+from revalign.gcpause import gc_paused
 from revalign.ledger import bulk, snapshots
 from revalign.ledger import tables as t
 from revalign.ledger.rows import Row, account_row, object_row, owner_rows
@@ -186,21 +185,6 @@ def _accounts_of(
 
 
 PageReader = Callable[[int, int, int | None], list[Event]]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic GC meanwhile: the state is ~10^6 long-lived acyclic objects and every
-    collection re-scans them (a quarter of an engine batch's CPU). Cycles made meanwhile are
-    collected after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def fold_into(

@@ -1,0 +1,183 @@
+"""The frames cache: cached state + the tail gives exactly the frames of a full read.
+
+After random histories (engine-decided workloads in random chunks, raw facts appended by
+other writers, refusals of facts on either side of the cached seq, erasures), every read
+through the cache equals `frames_from_events` over the whole ledger, table by table and row
+by row. A state of other code, of a replaced ledger, after `forget`, or in an unwritable
+place is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from dataclasses import fields
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from revalign.analytics import frames_cache
+from revalign.analytics.frames import Frames, frames_from_events, load_frames
+from revalign.contract.schema import VersionedContract
+from revalign.core.events import SOURCE_ENGINE, Event, EventType
+from revalign.engine import Engine
+from revalign.ledger import SqlLedger, open_ledger
+from test_ledger_support import T0, workload
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path_factory.mktemp("frames-cache")
+    monkeypatch.setenv("REVALIGN_CACHE_DIR", str(root))
+    monkeypatch.delenv("REVALIGN_FRAMES_CACHE", raising=False)
+    return root
+
+
+def assert_same(a: Frames, b: Frames) -> None:
+    for f in fields(Frames):
+        pd.testing.assert_frame_equal(getattr(a, f.name), getattr(b, f.name), obj=f.name)
+
+
+def full(ledger: SqlLedger) -> Frames:
+    return frames_from_events(list(ledger.read(after_seq=0)))
+
+
+def _raw(kind: str, at: int, **payload: object) -> Event:
+    lead = payload.pop("lead", None)
+    return Event(type=EventType(kind), source="other-writer", source_id=uuid.uuid4().hex,
+                 occurred_at=T0 + timedelta(hours=at), lead_id=str(lead) if lead else None,
+                 payload=payload)  # fmt: skip
+
+
+def _refusal(of: Event, at: int) -> Event:
+    return Event(type=EventType.EVENT_REJECTED, source=SOURCE_ENGINE, source_id=uuid.uuid4().hex,
+                 occurred_at=T0 + timedelta(hours=at), lead_id=of.lead_id,
+                 payload={"rejected_id": of.id, "reason": "test"})  # fmt: skip
+
+
+STEP = st.one_of(
+    st.tuples(st.just("submit"), st.integers(1, 15)),
+    st.tuples(st.just("touch"), st.integers(0, 9)),  # a raw marketing touch of lead i
+    st.tuples(st.just("refuse"), st.integers(0, 50)),  # refuse the n-th raw fact so far
+    st.tuples(st.just("erase"), st.integers(0, 9)),
+    st.tuples(st.just("read"), st.integers(0, 3)),  # read through the cache, SAVE_EVERY = n
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(STEP, min_size=1, max_size=14))
+def test_cached_reads_equal_the_full_read_after_random_histories(
+    contract: VersionedContract, monkeypatch: pytest.MonkeyPatch, steps: list[tuple[str, int]]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = open_ledger(f"sqlite:///{Path(folder) / 'h.db'}")
+        engine = Engine(ledger, contract, lambda: T0 + timedelta(days=1))
+        events, used, raws, reads = workload(leads=8, touches=16, deals=3), 0, [], 0
+        try:
+            for i, (kind, n) in enumerate([*steps, ("read", 0)]):
+                if kind == "submit":
+                    engine.submit(events[used : used + n])
+                    used += n
+                elif kind == "touch":
+                    raws.append(_raw("marketing.touch", i, lead=f"L{n}", channel="search"))
+                    ledger.append(raws[-1:])
+                elif kind == "refuse" and raws:
+                    ledger.append([_refusal(raws[n % len(raws)], i)])
+                elif kind == "erase":
+                    ledger.append([_raw("person.erased", i, lead=f"L{n}", fields=["email"])])
+                elif kind == "read":
+                    monkeypatch.setattr(frames_cache, "SAVE_EVERY", n)
+                    assert_same(load_frames(ledger), full(ledger))
+                    reads += 1
+            path = frames_cache.cache_path(ledger)
+            assert reads and path is not None and path.exists() == (ledger.last_seq() > 0)
+        finally:
+            engine.close()
+
+
+def _ledger(tmp_path: Path, contract: VersionedContract, n: int = 30) -> SqlLedger:
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    engine = Engine(ledger, contract, lambda: T0 + timedelta(days=1))
+    engine.submit(workload(leads=6, touches=10, deals=2)[:n])
+    return ledger
+
+
+def test_a_tail_is_folded_onto_the_stored_state(
+    tmp_path: Path, contract: VersionedContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger(tmp_path, contract)
+    load_frames(ledger)
+    ledger.append([_raw("marketing.touch", 1, lead="L1", channel="email")])
+    calls: list[int] = []
+    real = ledger.read
+    monkeypatch.setattr(
+        ledger, "read", lambda after_seq=0, **kw: calls.append(after_seq) or real(after_seq, **kw)
+    )
+    assert_same(load_frames(ledger), full(ledger))
+    assert 0 not in calls[:-1]  # only the tail (the last call is full()'s own read)
+
+
+def test_other_code_or_a_replaced_ledger_folds_from_zero(
+    tmp_path: Path, contract: VersionedContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger(tmp_path, contract)
+    load_frames(ledger)
+    path = frames_cache.cache_path(ledger)
+    assert path is not None and frames_cache._read(path) is not None
+    monkeypatch.setattr(frames_cache, "fold_version", lambda: "changed-code")
+    assert frames_cache._read(path) is None
+    monkeypatch.undo()
+    ledger.close()
+    os.remove(tmp_path / "l.db")  # another ledger at the same place
+    other = open_ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    other.append([_raw("lead.captured", 1, lead="X1", email="x@y.io", source="ads")])
+    stored = frames_cache._read(path)
+    assert stored is not None and not frames_cache._still_valid(other, stored)
+    assert_same(load_frames(other), full(other))
+    assert list(load_frames(other).leads["lead_id"]) == ["X1"]
+
+
+def test_forget_damage_and_an_unwritable_cache(
+    tmp_path: Path, contract: VersionedContract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger(tmp_path, contract)
+    load_frames(ledger)
+    path = frames_cache.cache_path(ledger)
+    assert path is not None and path.exists()
+    frames_cache.forget(ledger)
+    assert not path.exists()
+    path.write_bytes(b"not zlib")
+    assert_same(load_frames(ledger), full(ledger))
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("")
+    monkeypatch.setenv("REVALIGN_CACHE_DIR", str(blocked))  # mkdir fails: no cache, same frames
+    assert_same(load_frames(ledger), full(ledger))
+    monkeypatch.setenv("REVALIGN_FRAMES_CACHE", "off")
+    assert frames_cache.cache_path(ledger) is None
+    memory = open_ledger("sqlite://")
+    monkeypatch.delenv("REVALIGN_FRAMES_CACHE")
+    assert frames_cache.cache_path(memory) is None
+
+
+def test_a_foreign_class_in_the_file_is_refused(
+    tmp_path: Path, contract: VersionedContract
+) -> None:
+    import pickle
+    import zlib
+
+    ledger = _ledger(tmp_path, contract)
+    path = frames_cache.cache_path(ledger)
+    assert path is not None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(zlib.compress(pickle.dumps(os.getcwd)))  # names posix.getcwd
+    assert frames_cache._read(path) is None
+    assert_same(load_frames(ledger), full(ledger))

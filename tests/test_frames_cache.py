@@ -181,3 +181,24 @@ def test_a_foreign_class_in_the_file_is_refused(
     path.write_bytes(zlib.compress(pickle.dumps(os.getcwd)))  # names posix.getcwd
     assert frames_cache._read(path) is None
     assert_same(load_frames(ledger), full(ledger))
+
+
+def test_erasure_and_rebuild_delete_the_cache(tmp_path: Path, contract: VersionedContract) -> None:
+    from revalign.cli.app import run
+    from revalign.privacy.erase import erase_person
+
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'e.db'}")
+    engine = Engine(ledger, contract, lambda: T0 + timedelta(days=1))
+    history = workload(leads=4, touches=6, deals=1)
+    engine.submit(history)
+    email = next(str(e.payload["email"]) for e in history if e.payload.get("email"))
+    load_frames(ledger)
+    path = frames_cache.cache_path(ledger)
+    assert path is not None and path.exists()
+    erase_person(engine, email, "dpo")
+    assert not path.exists()
+    assert_same(load_frames(ledger), full(ledger))  # the redacted ledger, folded from zero
+    assert path.exists()
+    engine.close()
+    assert run(["rebuild", "--db", f"sqlite:///{tmp_path / 'e.db'}"]) == 0
+    assert not path.exists()

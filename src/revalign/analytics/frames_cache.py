@@ -11,7 +11,10 @@ It is a cache, never a fact. A stored state is used only when all of these hold:
 
 - its `fold_version()` (a hash of the frames builder, the refusal rules, the event codec,
   the event types and this format) is the running code's;
-- the event at seq S is still the one it saw (a ledger replaced at the same URL is refolded);
+- the ledger is still the one it folded: the events at five seqs spread over 1..S (the first,
+  the last and three between) have the same id, type, payload and `recorded_at` (the wall
+  time of their append), so a ledger replaced at the same URL is refolded (a replacement
+  that is identical at those five places is not detected: delete the cache, see below);
 - no event after S is a `person.erased` (the past was redacted in place) and no refusal after
   S names a fact at or before S (that fact was already counted): either means a full read.
 
@@ -44,10 +47,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from revalign.analytics.frames import Frames, _Builder
 from revalign.analytics.refusals import refused_in, refused_in_ledger
 from revalign.core.events import Event, EventType
 from revalign.ledger.sql import SqlLedger
+from revalign.ledger.tables import events as events_table
 
 FORMAT = "frames-pickle5+zlib1"
 SAVE_EVERY = 1000  # new events before the stored state is rewritten (a tail this short is ms)
@@ -81,7 +87,7 @@ def fold_version() -> str:
 class _Stored:
     version: str
     seq: int
-    event_id: str  # the id of the event at `seq` (the ledger is still the one it folded)
+    fingerprint: str  # of the events at `_probes(seq)` (the ledger is the one it folded)
     builder: _Builder
 
 
@@ -155,9 +161,28 @@ def _write(path: Path, stored: _Stored) -> None:
         pass
 
 
+def _probes(seq: int) -> list[int]:
+    return sorted({1, max(1, seq // 4), max(1, seq // 2), max(1, 3 * seq // 4), seq})
+
+
+def fingerprint(ledger: SqlLedger, seq: int) -> str:
+    """A hash of the first event at or after each probe seq up to `seq` (indexed look-ups;
+    PostgreSQL seqs may have holes, so a probe takes the next event there is)."""
+    e = events_table
+    columns = (e.c.seq, e.c.id, e.c.type, e.c.payload, e.c.recorded_at)
+    digest = hashlib.sha256()
+    with ledger.reader() as conn:
+        for probe in _probes(seq):
+            query = sa.select(*columns).where(e.c.seq >= probe, e.c.seq <= seq)
+            row = conn.execute(query.order_by(e.c.seq).limit(1)).first()
+            if row is None:
+                return ""  # the ledger is shorter: never equal to a stored fingerprint
+            digest.update(repr(tuple(map(str, row))).encode())
+    return digest.hexdigest()
+
+
 def _still_valid(ledger: SqlLedger, stored: _Stored) -> bool:
-    at = next(iter(ledger.read(after_seq=stored.seq - 1, limit=1)), None)
-    return at is not None and at.seq == stored.seq and at.id == stored.event_id
+    return bool(stored.fingerprint) and fingerprint(ledger, stored.seq) == stored.fingerprint
 
 
 def _tail_folds_on(stored: _Stored, tail: Sequence[Event]) -> bool:
@@ -195,5 +220,5 @@ def load(ledger: SqlLedger) -> Frames:
         last, folded = event, folded + 1
     fresh = stored is None or folded >= SAVE_EVERY
     if path is not None and last is not None and last.seq is not None and fresh:
-        _write(path, _Stored(fold_version(), last.seq, last.id, builder))
+        _write(path, _Stored(fold_version(), last.seq, fingerprint(ledger, last.seq), builder))
     return builder.frames()  # after the save: the frames may share the builder's buffers

@@ -123,10 +123,13 @@ def _redact(
     )
     query = sa.select(e.c.seq, e.c.type, e.c.payload, e.c.lead_id, e.c.opportunity_id)
     changed, mentioned = 0, set()
+    from revalign.analytics import frames_cache  # pandas: only when a person is erased
+
     with ledger.writer() as w:
         if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
             bulk.execute(w.conn, "PRAGMA secure_delete = ON", ())
         snapshots.drop_all(w.conn)  # folded copies of the person's data go too
+        frames_cache.forget(ledger)  # and the analytics' cached frames
         for seq, kind, text, lead_id, opp_id in w.conn.execute(query.where(wanted)).all():
             payload = orjson.loads(text)
             if lead_id in lead_ids or opp_id in opp_ids:

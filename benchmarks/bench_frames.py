@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from revalign.analytics import frames_cache
+from revalign.analytics import fold_cache
 from revalign.analytics.frames import frames_from_events, load_frames
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
 from revalign.ledger import open_ledger
@@ -112,7 +112,7 @@ def cached_reads(db_file: Path, new: int) -> None:
     ledger.append(new_touches(new))
     frames, wall, cpu = timed(read_with("on"))
     show(f"warm read after {new:,} new events", wall, cpu, f"{len(frames.touches):,} touches")
-    path = frames_cache.cache_path(ledger)
+    path = fold_cache.cache_path(ledger, "frames")
     size = path.stat().st_size / 1e6 if path is not None and path.exists() else 0.0
     print(f"  cache file: {size:.1f} MB")
     ledger.close()

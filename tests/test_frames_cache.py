@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revalign.analytics import frames_cache
+from revalign.analytics import fold_cache, frames_cache
 from revalign.analytics.frames import Frames, frames_from_events, load_frames
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
@@ -41,6 +41,10 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 def assert_same(a: Frames, b: Frames) -> None:
     for f in fields(Frames):
         pd.testing.assert_frame_equal(getattr(a, f.name), getattr(b, f.name), obj=f.name)
+
+
+def _stored(path: Path) -> fold_cache.Stored | None:
+    return fold_cache.read(path, frames_cache.fold_version(), frames_cache._ALLOWED)
 
 
 def full(ledger: SqlLedger) -> Frames:
@@ -95,10 +99,10 @@ def test_cached_reads_equal_the_full_read_after_random_histories(
                 elif kind == "erase":
                     ledger.append([_raw("person.erased", i, lead=f"L{n}", fields=["email"])])
                 elif kind == "read":
-                    monkeypatch.setattr(frames_cache, "SAVE_EVERY", n)
+                    monkeypatch.setattr(fold_cache, "SAVE_EVERY", n)
                     assert_same(load_frames(ledger), full(ledger))
                     reads += 1
-            path = frames_cache.cache_path(ledger)
+            path = fold_cache.cache_path(ledger, "frames")
             assert reads and path is not None and path.exists() == (ledger.last_seq() > 0)
         finally:
             engine.close()
@@ -131,17 +135,17 @@ def test_other_code_or_a_replaced_ledger_folds_from_zero(
 ) -> None:
     ledger = _ledger(tmp_path, contract)
     load_frames(ledger)
-    path = frames_cache.cache_path(ledger)
-    assert path is not None and frames_cache._read(path) is not None
+    path = fold_cache.cache_path(ledger, "frames")
+    assert path is not None and _stored(path) is not None
     monkeypatch.setattr(frames_cache, "fold_version", lambda: "changed-code")
-    assert frames_cache._read(path) is None
+    assert _stored(path) is None
     monkeypatch.undo()
     ledger.close()
     os.remove(tmp_path / "l.db")  # another ledger at the same place
     other = open_ledger(f"sqlite:///{tmp_path / 'l.db'}")
     other.append([_raw("lead.captured", 1, lead="X1", email="x@y.io", source="ads")])
-    stored = frames_cache._read(path)
-    assert stored is not None and not frames_cache._still_valid(other, stored)
+    stored = _stored(path)
+    assert stored is not None and not fold_cache.still_valid(other, stored)
     assert_same(load_frames(other), full(other))
     assert list(load_frames(other).leads["lead_id"]) == ["X1"]
 
@@ -151,9 +155,9 @@ def test_forget_damage_and_an_unwritable_cache(
 ) -> None:
     ledger = _ledger(tmp_path, contract)
     load_frames(ledger)
-    path = frames_cache.cache_path(ledger)
+    path = fold_cache.cache_path(ledger, "frames")
     assert path is not None and path.exists()
-    frames_cache.forget(ledger)
+    fold_cache.forget(ledger)
     assert not path.exists()
     path.write_bytes(b"not zlib")
     assert_same(load_frames(ledger), full(ledger))
@@ -162,10 +166,10 @@ def test_forget_damage_and_an_unwritable_cache(
     monkeypatch.setenv("REVALIGN_CACHE_DIR", str(blocked))  # mkdir fails: no cache, same frames
     assert_same(load_frames(ledger), full(ledger))
     monkeypatch.setenv("REVALIGN_FRAMES_CACHE", "off")
-    assert frames_cache.cache_path(ledger) is None
+    assert fold_cache.cache_path(ledger, "frames") is None
     memory = open_ledger("sqlite://")
     monkeypatch.delenv("REVALIGN_FRAMES_CACHE")
-    assert frames_cache.cache_path(memory) is None
+    assert fold_cache.cache_path(memory, "frames") is None
 
 
 def test_a_foreign_class_in_the_file_is_refused(
@@ -175,11 +179,11 @@ def test_a_foreign_class_in_the_file_is_refused(
     import zlib
 
     ledger = _ledger(tmp_path, contract)
-    path = frames_cache.cache_path(ledger)
+    path = fold_cache.cache_path(ledger, "frames")
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(zlib.compress(pickle.dumps(os.getcwd)))  # names posix.getcwd
-    assert frames_cache._read(path) is None
+    assert _stored(path) is None
     assert_same(load_frames(ledger), full(ledger))
 
 
@@ -193,7 +197,7 @@ def test_erasure_and_rebuild_delete_the_cache(tmp_path: Path, contract: Versione
     engine.submit(history)
     email = next(str(e.payload["email"]) for e in history if e.payload.get("email"))
     load_frames(ledger)
-    path = frames_cache.cache_path(ledger)
+    path = fold_cache.cache_path(ledger, "frames")
     assert path is not None and path.exists()
     erase_person(engine, email, "dpo")
     assert not path.exists()

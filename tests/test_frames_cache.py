@@ -206,3 +206,20 @@ def test_erasure_and_rebuild_delete_the_cache(tmp_path: Path, contract: Versione
     engine.close()
     assert run(["rebuild", "--db", f"sqlite:///{tmp_path / 'e.db'}"]) == 0
     assert not path.exists()
+
+
+def test_postgresql_ledger_keeps_its_own_local_cache(
+    pg_schema_url: str, contract: VersionedContract
+) -> None:
+    ledger = open_ledger(pg_schema_url)
+    engine = Engine(ledger, contract, lambda: T0 + timedelta(days=1))
+    try:
+        engine.submit(workload(leads=5, touches=8, deals=1))
+        assert_same(load_frames(ledger), full(ledger))
+        path = fold_cache.cache_path(ledger, "frames")
+        assert path is not None and path.exists()
+        assert pg_schema_url.rsplit("%3D", 1)[1] not in path.name  # a hash of the URL
+        ledger.append([_raw("marketing.touch", 3, lead="L2", channel="email")])
+        assert_same(load_frames(ledger), full(ledger))
+    finally:
+        engine.close()

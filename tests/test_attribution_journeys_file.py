@@ -64,6 +64,13 @@ def test_rejected_lines_and_header_spelling(tmp_path: Path) -> None:
     assert result.rows == 2 and result.journeys.channels == ("a",)
 
 
+def test_a_short_row_is_rejected_like_before(tmp_path: Path) -> None:
+    path = tmp_path / "j.csv"
+    path.write_text("journey_id,occurred_at,channel,converted\nj1,2026-05-01,a,1\nj2,2026-05-01\n")
+    assert _outcome(read_journeys_csv, path) == _outcome(oracle.read_journeys_csv, path)
+    assert [r.line for r in read_journeys_csv(path).rejected] == [3]
+
+
 @pytest.mark.parametrize("text", ["a,b\n1,2,3,4\n", "\xff\xfe\x00bad"])
 def test_malformed_files_are_input_errors(tmp_path: Path, text: str) -> None:
     path = tmp_path / "j.csv"

@@ -9,6 +9,7 @@ The file is read and checked by DuckDB's columnar CSV reader (every field as tex
 vectorised projection computes each row's reason), so a 100 MB event log is not parsed into
 millions of Python strings first. A plain projection keeps file order, so a row's position
 is its line (the header is line 1; like before, a quoted field spanning lines counts once).
+A short row is padded with empty fields (then rejected for what it lacks), as pandas did.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path) -> JourneysFile:
     try:
         con.execute(
             "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header = true, delim = ',', "
-            "quote = '\"', escape = '\"', all_varchar = true)",
+            "quote = '\"', escape = '\"', all_varchar = true, "
+            "null_padding = true)",
             [str(path)],
         )
     except duckdb.Error as exc:

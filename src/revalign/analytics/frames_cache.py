@@ -75,7 +75,9 @@ def load(ledger: SqlLedger) -> Frames:
     """The frames of the whole ledger, folding only what the cached state has not seen."""
     path = fold_cache.cache_path(ledger, KIND)
     stored = fold_cache.read(path, fold_version(), _ALLOWED)
-    if stored is not None and not fold_cache.still_valid(ledger, stored):
+    if stored is not None and not (
+        isinstance(stored.state, _Builder) and fold_cache.still_valid(ledger, stored)
+    ):
         stored = None
     tail = list(ledger.read(after_seq=stored.seq)) if stored is not None else []
     events: Iterable[Event]

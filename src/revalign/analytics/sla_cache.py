@@ -44,7 +44,9 @@ def load_sla_facts(ledger: SqlLedger, contract: Contract | None) -> SlaFacts:
     key = version(fresh)
     path = fold_cache.cache_path(ledger, KIND)
     stored = fold_cache.read(path, key, _ALLOWED)
-    if stored is not None and not fold_cache.still_valid(ledger, stored):
+    if stored is not None and not (
+        isinstance(stored.state, SlaCollector) and fold_cache.still_valid(ledger, stored)
+    ):
         stored = None
     after = stored.seq if stored is not None else 0
     tail = list(read_sla_events(ledger, (*SLA_TYPES, EventType.PERSON_ERASED), after))

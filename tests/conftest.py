@@ -84,3 +84,15 @@ def datasets_dir() -> Path:
     if not DATASETS.is_dir():
         missing(f"datasets folder {DATASETS}")
     return DATASETS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _frames_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The analytics' frames cache of every test in a temporary directory, not ~/.cache."""
+    previous = os.environ.get("REVALIGN_CACHE_DIR")
+    os.environ["REVALIGN_CACHE_DIR"] = str(tmp_path_factory.mktemp("revalign-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("REVALIGN_CACHE_DIR", None)
+    else:
+        os.environ["REVALIGN_CACHE_DIR"] = previous

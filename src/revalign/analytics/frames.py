@@ -448,7 +448,15 @@ def frames_from_events(
 
 
 def load_frames(ledger: Ledger) -> Frames:
-    """Stream the whole ledger into frames (the refused ids first, by one small query)."""
+    """The frames of the whole ledger: on a SQL ledger through the frames cache (only the
+    events after its seq are folded, `analytics/frames_cache.py`); else one streamed pass
+    (the refused ids first)."""
+    from revalign.ledger.sql import SqlLedger
+
+    if isinstance(ledger, SqlLedger):
+        from revalign.analytics import frames_cache
+
+        return frames_cache.load(ledger)
     return frames_from_events(ledger.read(after_seq=0), refused_in_ledger(ledger))
 
 

@@ -59,11 +59,14 @@ class SlaFacts:
     notices: list[dict[str, Any]]
 
 
-def read_sla_events(ledger: SqlLedger, types: Iterable[EventType] = SLA_TYPES) -> Iterator[Event]:
-    """The ledger's events of `types` (default: the SLA ones) in seq order (read-only)."""
+def read_sla_events(
+    ledger: SqlLedger, types: Iterable[EventType] = SLA_TYPES, after_seq: int = 0
+) -> Iterator[Event]:
+    """The ledger's events of `types` (default: the SLA ones) after `after_seq`, in seq order
+    (read-only)."""
     query = (
         sa.select(events_table)
-        .where(events_table.c.type.in_([t.value for t in types]))
+        .where(events_table.c.type.in_([t.value for t in types]), events_table.c.seq > after_seq)
         .order_by(events_table.c.seq)
     )
     with ledger.reader() as conn:
@@ -71,37 +74,44 @@ def read_sla_events(ledger: SqlLedger, types: Iterable[EventType] = SLA_TYPES) -
     yield from rows
 
 
-def team_of(contract: Contract | None, owner: str) -> str:
-    """The team an owner belongs to (a rep's team, a team id itself), else the owner."""
-    if contract is not None:
-        for team in contract.teams:
-            if owner == team.id or any(r.id == owner for r in team.reps):
-                return team.id
-    return owner
+def teams_of(contract: Contract | None) -> dict[str, str]:
+    """Owner → team for every team id and rep: the first team naming it, in contract order."""
+    teams: dict[str, str] = {}
+    for team in contract.teams if contract is not None else ():
+        teams.setdefault(team.id, team.id)
+        for rep in team.reps:
+            teams.setdefault(rep.id, team.id)
+    return teams
 
 
-def collect(events: Iterable[Event], contract: Contract | None) -> SlaFacts:
-    """Fold SLA events into one fact per clock, plus escalations and capacity notices."""
-    clocks: dict[str, ClockFact] = {}
-    escalations: list[dict[str, Any]] = []
-    notices: list[dict[str, Any]] = []
-    days = contract.slas.capacity_notice_days if contract is not None else None
-    for e in events:
+class SlaCollector:
+    """Folds SLA events, one at a time, into one fact per clock, escalations and notices.
+    Holds only plain data (the contract's part is the owner → team map and the notice
+    days), so it can be kept between reads (`analytics/sla_cache.py`)."""
+
+    def __init__(self, contract: Contract | None) -> None:
+        self.clocks: dict[str, ClockFact] = {}
+        self.escalations: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.days = contract.slas.capacity_notice_days if contract is not None else None
+        self.teams = teams_of(contract)
+
+    def apply(self, e: Event) -> None:
         p = e.payload
         if e.type is EventType.ESCALATED:
-            escalations.append({"at": e.occurred_at, **dict(p)})
-            continue
+            self.escalations.append({"at": e.occurred_at, **dict(p)})
+            return
         if e.type is EventType.CAPACITY_NOTICE:
-            notices.append(_notice(e, days))
-            continue
+            self.notices.append(_notice(e, self.days))
+            return
         cid = str(p.get("clock_id"))
-        c = clocks.get(cid)
+        c = self.clocks.get(cid)
         if c is None:
-            c = clocks[cid] = ClockFact(cid, lead_id=e.lead_id)
+            c = self.clocks[cid] = ClockFact(cid, lead_id=e.lead_id)
         c.sla = str(p.get("sla") or c.sla)
         if p.get("owner") is not None:
             c.owner = str(p["owner"])
-            c.team = team_of(contract, c.owner)
+            c.team = self.teams.get(c.owner, c.owner)
         if p.get("owner_side") is not None:
             c.side = str(p["owner_side"])
         if p.get("due_at") is not None:
@@ -116,7 +126,17 @@ def collect(events: Iterable[Event], contract: Contract | None) -> SlaFacts:
             c.detail = {k: p[k] for k in keep if p.get(k) is not None}
         elif e.type is EventType.SLA_WARNED and c.warned_at is None:
             c.warned_at = e.occurred_at
-    return SlaFacts(clocks, escalations, notices)
+
+    def facts(self) -> SlaFacts:
+        return SlaFacts(self.clocks, self.escalations, self.notices)
+
+
+def collect(events: Iterable[Event], contract: Contract | None) -> SlaFacts:
+    """Fold SLA events into one fact per clock, plus escalations and capacity notices."""
+    collector = SlaCollector(contract)
+    for e in events:
+        collector.apply(e)
+    return collector.facts()
 
 
 def _notice(e: Event, days: int | None) -> dict[str, Any]:

@@ -43,8 +43,11 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 @app.command()
 def rebuild(db: DbOption = None, contract: ContractOption = None) -> None:
     """Rebuild every projection (leads, accounts, opportunities, owners, clocks) from seq 0."""
+    from revalign.analytics import fold_cache
+
     ledger = open_existing_ledger(db)
     try:
+        fold_cache.forget(ledger)  # a cache, never a fact: the next read folds from zero
         with _progress("folding events", ledger.last_seq()) as advance:
             report = rebuild_projections(
                 ledger, progress=advance, contract=resolve_contract(contract)

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events, week_of
+from revalign.analytics.sla_cache import load_sla_facts
+from revalign.analytics.sla_facts import SlaFacts, week_of
 from revalign.analytics.sla_report import breaches, escalation_list
 from revalign.cli.app import app
 from revalign.cli.common import (
@@ -41,7 +42,7 @@ def _facts(db: str | None, contract: Any) -> SlaFacts:
 
     ledger = open_existing_ledger(db)
     try:
-        return collect(read_sla_events(ledger), resolve_contract(contract).contract)
+        return load_sla_facts(ledger, resolve_contract(contract).contract)
     finally:
         ledger.close()
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import sqlalchemy as sa
 
+from revalign.analytics import fold_cache
 from revalign.connectors.identity import lead_id_for
 from revalign.core.erasure import (
     PERSONAL_FIELDS,
@@ -127,6 +128,7 @@ def _redact(
         if w.dialect == "sqlite":  # freed and overwritten pages are zeroed, not left behind
             bulk.execute(w.conn, "PRAGMA secure_delete = ON", ())
         snapshots.drop_all(w.conn)  # folded copies of the person's data go too
+        fold_cache.forget(ledger)  # and the analytics' cached folds (frames, SLA facts)
         for seq, kind, text, lead_id, opp_id in w.conn.execute(query.where(wanted)).all():
             payload = orjson.loads(text)
             if lead_id in lead_ids or opp_id in opp_ids:

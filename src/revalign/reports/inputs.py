@@ -20,7 +20,8 @@ from revalign.analytics.metrics.compute import run_loaded
 from revalign.analytics.metrics.model import Dimension
 from revalign.analytics.money import convert_frames
 from revalign.analytics.planning.capacity import Windows, capacity_windows
-from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events
+from revalign.analytics.sla_cache import load_sla_facts
+from revalign.analytics.sla_facts import SlaFacts, read_sla_events
 from revalign.contract.schema import VersionedContract
 from revalign.core.events import Event, EventType
 from revalign.i18n import Lang, Translator, translator
@@ -129,6 +130,6 @@ def load_inputs(
 ) -> ReportInputs:
     """Read the ledger once for a report (read-only)."""
     frames = load_frames(ledger)
-    sla = collect(read_sla_events(ledger), contract.contract)
+    sla = load_sla_facts(ledger, contract.contract)
     plan_events = list(read_sla_events(ledger, _PLAN_TYPES))
     return inputs_from(frames, contract, as_of, lang, sla, plan_events)

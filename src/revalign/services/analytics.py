@@ -146,9 +146,9 @@ def with_notices(inputs: PlanInputs, terms: Contract, ledger: SqlLedger, year: i
 
 
 def _sla_facts(ledger: SqlLedger, contract: Contract) -> Any:
-    from revalign.analytics.sla_facts import collect, read_sla_events
+    from revalign.analytics.sla_cache import load_sla_facts
 
-    return collect(read_sla_events(ledger), contract)
+    return load_sla_facts(ledger, contract)
 
 
 def sla_report(ledger: SqlLedger, contract: Contract, caller: Caller, week: str | None = None,

@@ -13,7 +13,8 @@ from revalign.analytics.frames import Frames
 from revalign.analytics.metrics import MetricContext, MetricsResult, build_context, load
 from revalign.analytics.metrics.backends.duckdb import DuckDBBackend
 from revalign.analytics.metrics.compute import run_loaded
-from revalign.analytics.sla_facts import SlaFacts, collect, read_sla_events
+from revalign.analytics.sla_cache import load_sla_facts
+from revalign.analytics.sla_facts import SlaFacts
 from revalign.api.runtime import Runtime
 from revalign.auth.users import UserStore
 from revalign.contract.schema import Contract, VersionedContract
@@ -75,7 +76,7 @@ class WebRuntime:
         backend = old.backend if old is not None else DuckDBBackend()
         load(backend, frames, ctx)
         terms = self.contract.contract
-        sla = collect(read_sla_events(self.engine.ledger), terms)
+        sla = load_sla_facts(self.engine.ledger, terms)
         self._snapshot = Snapshot(
             seq, when, frames, ctx, backend, run_loaded(backend, ctx), sla, terms
         )

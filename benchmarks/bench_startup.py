@@ -33,13 +33,14 @@ ALL = [PY, "-c", "import revalign.cli as c; c.import_all(); c.app(['--help'])"]
 _SHOW_STATE = """
 import sys
 from revalign import services
+from revalign.auth.caller import LOCAL_ADMIN
 from revalign.cli.common import resolve_contract
 from revalign.engine import Engine
 from revalign.ledger import open_ledger
 engine = Engine(open_ledger(sys.argv[1], create=False), resolve_contract(None),
                 snapshot=sys.argv[3] == "snapshot")
 engine.state  # loaded first, so lead_show answers from the state
-print(services.lead_show(engine, sys.argv[2]))
+print(services.lead_show(engine, LOCAL_ADMIN, sys.argv[2]))
 engine.ledger.close()
 """
 _SNAPSHOT = """

@@ -218,7 +218,9 @@ def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
     with _engine(db, contract, read=True) as engine:
         when = moment_or_now(at)
         view = services.explain(engine, cli_caller(db), lead_id, when)
-        expl = explain_lead(engine.state.leads[lead_id], engine.contract, when)
+        record = engine.lead_record(lead_id)  # the projections: no state load
+        assert record is not None  # services.explain found it
+        expl = explain_lead(record.lead, engine.contract, when)
     if json_out:
         print_json(view.report)
     else:

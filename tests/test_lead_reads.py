@@ -73,3 +73,18 @@ def test_projections_behind_the_checkpoint_are_not_read(demo_url: str) -> None:
         assert led.checkpoint(PROJECTIONS_CHECKPOINT) == seq
     finally:
         engine.close()
+
+
+def test_explain_and_timeline_read_the_lead_from_the_projections(demo_url: str) -> None:
+    contract = default_contract()
+    with open_engine(demo_url, contract) as loaded:
+        ids = sorted(loaded.state.leads)[:20]
+        from_state = [(services.explain(loaded, LOCAL_ADMIN, i, AT),
+                       services.timeline(loaded, LOCAL_ADMIN, i)) for i in ids]  # fmt: skip
+    with open_engine(demo_url, contract) as fresh:
+        from_rows = [(services.explain(fresh, LOCAL_ADMIN, i, AT),
+                      services.timeline(fresh, LOCAL_ADMIN, i)) for i in ids]  # fmt: skip
+        assert fresh._state is None  # answered without loading the state
+        with pytest.raises(NotFound):
+            services.explain(fresh, LOCAL_ADMIN, "L-nobody", AT)
+    assert from_rows == from_state

@@ -50,6 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.warm()  # after every import, before the server listens
         yield
         runtime.close()
 

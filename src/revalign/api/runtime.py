@@ -1,5 +1,6 @@
 """The one `Runtime` a served app holds: the engine, the write lock, the users, the contract.
 
+The engine's state loads in the background when the server starts (`warm`), holding `lock`.
 Writes from API requests are serialized by `lock` inside the process (the engine and its
 in-memory state are not thread-safe); across processes the ledger's own write lock (SQLite
 BEGIN IMMEDIATE, PostgreSQL LOCK TABLE) orders them, and the engine decides what another
@@ -8,6 +9,7 @@ process appended before its own facts, so no event is lost or reordered.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from revalign.engine import Engine, open_engine
 from revalign.ledger import SqlLedger
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,9 +43,26 @@ class Runtime:
     def open(cls, db_url: str, contract_path: Path | None = None) -> Runtime:
         contract = load_contract(contract_path) if contract_path else default_contract()
         engine = open_engine(db_url, contract)
-        _ = engine.state  # fold the ledger now, not in the first request (which would wait)
         return cls(engine=engine, users=UserStore(engine.ledger.engine),
                    contract_path=contract_path)  # fmt: skip
+
+    def warm(self) -> None:
+        """Load the engine's state (snapshot + tail: seconds at 100,000 leads) in a thread
+        holding the lock, so the server answers at once: pages, logins and reads that need
+        no engine right away, every engine call (`locked`) as soon as the state is in.
+        Without it the first engine call loads the state."""
+        holding = threading.Event()
+
+        def load() -> None:
+            with self.lock:
+                holding.set()
+                try:
+                    _ = self.engine.state
+                except Exception:  # the first request that needs the state meets it again
+                    _log.exception("loading the engine state failed")
+
+        threading.Thread(target=load, name="revalign-warm", daemon=True).start()
+        holding.wait()  # no request takes the lock before the warm-up does
 
     @property
     def ledger(self) -> SqlLedger:
@@ -86,4 +106,5 @@ class Runtime:
             return value
 
     def close(self) -> None:
-        self.engine.close()
+        with self.lock:  # after the warm-up and any write in flight
+            self.engine.close()

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Annotated
 
 import typer
@@ -35,6 +33,8 @@ DEBUG_ENV = "REVALIGN_DEBUG"
 
 def version() -> str:
     """The installed distribution's version (the source tree's when not installed)."""
+    from importlib import metadata  # ~60 ms: only `--version` needs it
+
     try:
         return metadata.version("revalign")
     except metadata.PackageNotFoundError:
@@ -78,6 +78,8 @@ def _error(prefix: str, message: str) -> None:
 
 def _debug(exc: BaseException) -> None:
     if os.environ.get(DEBUG_ENV):
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
 
 

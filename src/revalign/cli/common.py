@@ -69,10 +69,12 @@ def open_existing_engine(db: str | None, contract: VersionedContract, **kwargs: 
 
 
 def open_verb_engine(
-    db: str | None, contract: VersionedContract, at: datetime | None = None
-) -> Engine:
+    db: str | None, contract: VersionedContract, at: datetime | None = None,
+    lead_id: str | None = None,
+) -> Engine:  # fmt: skip
     """The engine for a write verb on existing leads (accept, touch, opp won…): a missing
-    ledger is refused (no stray file), an older schema is migrated; `at` is the engine's now."""
+    ledger is refused (no stray file), an older schema is migrated; `at` is the engine's now.
+    With `lead_id`, a `LeadEngine`: a verb on that one lead starts from the projections."""
     from revalign.engine import open_engine, utc_now
     from revalign.ledger.connect import describe, ledger_exists, missing
 
@@ -80,7 +82,12 @@ def open_verb_engine(
     if not ledger_exists(url):
         raise missing(describe(url), url)
     clock = utc_now if at is None else (lambda: at)
-    return open_engine(url, contract, clock=clock)
+    if lead_id is None:
+        return open_engine(url, contract, clock=clock)
+    from revalign.lead_engine import LeadEngine
+    from revalign.ledger import open_ledger
+
+    return LeadEngine(open_ledger(url), contract, clock, lead_id=lead_id)
 
 
 def resolve_contract(path: Path | None) -> VersionedContract:

@@ -52,11 +52,13 @@ NoteOption = Annotated[str | None, typer.Option("--note", help="A free-text note
 
 @contextmanager
 def _engine(
-    db: str | None, contract: Path | None, *, read: bool = False, at: datetime | None = None
-) -> Iterator[Any]:
-    """Read commands open an existing ledger only; verbs also need one (and migrate it)."""
+    db: str | None, contract: Path | None, *, read: bool = False, at: datetime | None = None,
+    lead: str | None = None,
+) -> Iterator[Any]:  # fmt: skip
+    """Read commands open an existing ledger only; verbs also need one (and migrate it);
+    a verb on one `lead` decides from that lead's projection rows when it can."""
     terms = resolve_contract(contract)
-    engine = open_existing_engine(db, terms) if read else open_verb_engine(db, terms, at)
+    engine = open_existing_engine(db, terms) if read else open_verb_engine(db, terms, at, lead)
     try:
         yield engine
     finally:
@@ -103,7 +105,7 @@ def accept(lead_id: LeadArg, by: ByOption,
            contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Accept an MQL at the SAL gate: the owner gets the first-contact clock."""
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         view = services.accept(engine, cli_caller(db), lead_id, by, owner, note, at=when)
         _out(view, json_out)
 
@@ -114,7 +116,7 @@ def reject(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteOptio
            json_out: JsonOption = False) -> None:  # fmt: skip
     """Reject an MQL at the SAL gate with a reason code: it goes back to marketing."""
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         _out(services.reject(engine, cli_caller(db), lead_id, reason, by, note, at=when), json_out)
 
 
@@ -125,7 +127,7 @@ def qualify(lead_id: LeadArg, by: ByOption,
             json_out: JsonOption = False) -> None:  # fmt: skip
     """Record BANT / MEDDIC qualification: the lead becomes an SQL."""
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         fields = parse_fields(field)
         _out(services.qualify(engine, cli_caller(db), lead_id, fields, by, at=when), json_out)
 
@@ -138,7 +140,7 @@ def touch(lead_id: LeadArg, by: ByOption,
           contract: ContractOption = None, json_out: JsonOption = False) -> None:  # fmt: skip
     """Log a rep touch (the first one stops the first-contact clock)."""
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         view = services.touch(engine, cli_caller(db), lead_id, kind, by, outcome, note, at=when)
         _out(view, json_out)
 
@@ -149,7 +151,7 @@ def disqualify(lead_id: LeadArg, by: ByOption, reason: ReasonOption, note: NoteO
                json_out: JsonOption = False) -> None:  # fmt: skip
     """Disqualify a worked lead (after the touch cadence, unless the reason is exempt)."""
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         view = services.disqualify(engine, cli_caller(db), lead_id, reason, by, note, at=when)
         _out(view, json_out)
 
@@ -162,7 +164,7 @@ def recycle(lead_id: LeadArg, by: ByOption, reason: ReasonOption,
     """Send a good lead with the wrong timing back to marketing nurture."""
     on = _date(reengage_on) if reengage_on else None
     when = parse_at(at)
-    with _engine(db, contract, at=when) as engine:
+    with _engine(db, contract, at=when, lead=lead_id) as engine:
         _out(services.recycle(engine, cli_caller(db), lead_id, reason, by, on, at=when), json_out)
 
 
@@ -216,7 +218,9 @@ def explain(lead_id: LeadArg, at: AtOption = None, db: DbOption = None,
     with _engine(db, contract, read=True) as engine:
         when = moment_or_now(at)
         view = services.explain(engine, cli_caller(db), lead_id, when)
-        expl = explain_lead(engine.state.leads[lead_id], engine.contract, when)
+        record = engine.lead_record(lead_id)  # the projections: no state load
+        assert record is not None  # services.explain found it
+        expl = explain_lead(record.lead, engine.contract, when)
     if json_out:
         print_json(view.report)
     else:

@@ -8,7 +8,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from revalign import routing_queries as rq
 from revalign.cli.app import app
 from revalign.cli.common import (
     AtOption,
@@ -36,6 +35,8 @@ def route_explain(lead_id: LeadArg, db: DbOption = None, json_out: JsonOption = 
     """Every routing decision of the lead: rules evaluated, account, candidates skipped."""
     ledger = open_existing_ledger(db)
     try:
+        from revalign import routing_queries as rq  # rapidfuzz: not for other verbs
+
         view = rq.route_explain(ledger, lead_id)
     finally:
         ledger.close()
@@ -120,6 +121,8 @@ def account_match(lead_id: LeadArg,
     """The lead's account: by domain, else fuzzy company name above the threshold."""
     engine = open_existing_engine(db, resolve_contract(contract))
     try:
+        from revalign import routing_queries as rq  # rapidfuzz: not for other verbs
+
         view = rq.account_match(engine, lead_id)
     finally:
         engine.close()
@@ -140,6 +143,8 @@ def account_review(db: DbOption = None, contract: ContractOption = None,
     """Leads whose company name is just below the match threshold of an account."""
     engine = open_existing_engine(db, resolve_contract(contract))
     try:
+        from revalign import routing_queries as rq  # rapidfuzz: not for other verbs
+
         rows = rq.review_queue(engine)
     finally:
         engine.close()
@@ -163,6 +168,8 @@ def lead_merge(lead_id: LeadArg,
     when = parse_at(at)
     engine = open_verb_engine(db, resolve_contract(contract), when)
     try:
+        from revalign import routing_queries as rq  # rapidfuzz: not for other verbs
+
         view = rq.merge(engine, lead_id, into, by, when)
     finally:
         engine.close()
@@ -177,6 +184,8 @@ def lead_unmerge(lead_id: LeadArg, by: ByOption, at: AtOption = None, db: DbOpti
     when = parse_at(at)
     engine = open_verb_engine(db, resolve_contract(contract), when)
     try:
+        from revalign import routing_queries as rq  # rapidfuzz: not for other verbs
+
         view = rq.unmerge(engine, lead_id, by, when)
     finally:
         engine.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
+from revalign.contract.fields import ATTRIBUTE_PREFIX, BEHAVIOUR, LEAD_FIELDS
 from revalign.contract.routing_checks import routing_problems
 
 if TYPE_CHECKING:
@@ -42,11 +43,7 @@ def reference_problems(contract: Contract) -> list[Problem]:
 
 def _required_fields(contract: Contract) -> list[Problem]:
     """`slas.required_fields` must name lead fields, or the data-quality SLA checks nothing."""
-    from revalign.core.payloads import LeadCaptured
-    from revalign.core.sla_checks import ATTRIBUTE_PREFIX, BEHAVIOUR
-
-    known = [f for f in LeadCaptured.model_fields if f != "attributes"]
-    known += ["account_id", BEHAVIOUR]
+    known = [*LEAD_FIELDS, "account_id", BEHAVIOUR]
     problems: list[Problem] = []
     for i, name in enumerate(contract.slas.required_fields):
         if name in known or (name.startswith(ATTRIBUTE_PREFIX) and len(name) > 11):

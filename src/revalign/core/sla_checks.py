@@ -15,15 +15,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from revalign.contract.fields import ATTRIBUTE_PREFIX, BEHAVIOUR
 from revalign.contract.schema import Contract, VersionedContract
 from revalign.core import sla
 from revalign.core.events import Event, EventType, derived
 from revalign.core.evolve import as_date
 from revalign.core.state import Clock, FunnelState, LeadState
-
-# Names `required_fields` may use beside the lead's own fields (see contract.references).
-BEHAVIOUR = "behaviour_history"
-ATTRIBUTE_PREFIX = "attributes."
 
 
 def marketing_owner(contract: Contract) -> str:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from revalign.auth.caller import LOCAL_ADMIN, Caller
 from revalign.core.events import Event, EventType
 from revalign.core.lifecycle import validate
-from revalign.core.payloads import validate_payload
 from revalign.core.state import FunnelState, LeadState
 from revalign.errors import IllegalTransition, NotFound
 from revalign.services.audit import stamped
@@ -43,6 +42,8 @@ def submit_fact(
     source: str | None = None,
 ) -> Event:
     """Validate and submit one human fact; raises a UserError when the funnel refuses it."""
+    from revalign.core.payloads import validate_payload  # ~0.1 s of models: not for reads
+
     state = engine.state
     lead = state.leads.get(lead_id) if lead_id else None
     event = Event(

@@ -128,7 +128,7 @@ def explain(
     engine: Engine, caller: Caller, lead_id: str, at: datetime | None = None
 ) -> ExplanationView:
     """Why the lead has its score at `at`: every rule that fired and its points."""
-    lead = visible_lead(engine, caller, lead_id)
+    lead = visible_record(engine, caller, lead_id).lead  # the projections: no state load
     expl = explain_lead(lead, engine.contract, at or datetime.now(UTC))
     return ExplanationView(lead_id=lead_id, report=explanation_to_json(expl))
 
@@ -137,7 +137,7 @@ def timeline(
     engine: Engine, caller: Caller, lead_id: str, *, after_seq: int = 0, limit: int = 200
 ) -> Page[EventView]:
     """The lead's events in ledger order, a page at a time (cursor: the last seq)."""
-    visible_lead(engine, caller, lead_id)
+    visible_record(engine, caller, lead_id)
     size = max(1, min(limit, 1000))
     found = [e for e in engine.ledger.events_for(lead_id=lead_id) if (e.seq or 0) > after_seq]
     page = found[:size]

@@ -127,7 +127,7 @@ class LeadEngine(Engine):
         """Be the ordinary engine from now on (the next batch loads the whole state)."""
         if self._lead_id is not None or self.partial:
             self._lead_id, self.partial, self._state = None, False, None
-            self._snapshots, self._projector = self._may_snapshot, Projector()
+            self._snapshots, self._projector = self._may_snapshot, Projector(lambda: self.contract)
 
     def _load(self, w: LedgerWriter) -> None:
         found = partial_state(w, self._lead_id) if self._lead_id is not None else None
@@ -137,7 +137,7 @@ class LeadEngine(Engine):
             return
         # a partial state is rebuilt whole at each load, never folded forward
         self.partial, self._snapshots = True, False
-        self._projector = _LeadProjector()
+        self._projector = _LeadProjector(lambda: self.contract)  # the score column's contract
         self._projector.mark_clean(found)
         self._state, self._state_seq = found, found.last_seq
 

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sys import intern
 from typing import Any
 
+from revalign.contract.fields import LEAD_FIELDS
 from revalign.core import routing_fold
 from revalign.core.erasure import fold_person_erased
 from revalign.core.events import SOURCE_ENGINE, Event, EventType
@@ -41,20 +42,8 @@ _new_tuple = tuple.__new__  # ScorePart(...) without its generated __new__: half
 UNDO_KEEP = 256  # before-images kept: the refusal follows its fact within a few events
 # A memory guard only: scoring's pruning (carried by score.changed) keeps lists far shorter.
 SIGNALS_MAX = 512
-_LEAD_FIELDS = [
-    "email",
-    "first_name",
-    "last_name",
-    "title",
-    "company",
-    "domain",
-    "employees",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-    "account_id",
-]
+# a lead's own fields (one list: contract.fields) and the account it was matched to
+_LEAD_FIELDS = (*LEAD_FIELDS, "account_id")
 # Lead fields with few distinct values (shared by an account, a channel, a market): one
 # string object each, not one per lead (payloads come back from JSON as fresh strings).
 _SHARED_FIELDS = frozenset(

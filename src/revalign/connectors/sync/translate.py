@@ -25,22 +25,11 @@ from revalign.connectors.sync.keys import lead_fields_of, stamp, synthetic_id
 from revalign.connectors.sync.ownership import Ownership
 from revalign.connectors.sync.snapshot import Ref, Snapshot
 from revalign.connectors.sync.store import Known, Link, SyncStore, Value, same
+from revalign.contract.fields import LEAD_FIELDS
 from revalign.core.events import Event, EventType
 from revalign.core.state import FunnelState
 
-PERSON_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "title",
-    "company",
-    "domain",
-    "employees",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-)
+PERSON_FIELDS = LEAD_FIELDS  # the lead's own fields: a person in either system
 REVALIGN_LEAD_FIELDS = ("owner", "stage", "score", "reason")
 
 

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from revalign.analytics.attribution.journeys import Journeys, journeys_from_touches
+from revalign.analytics.attribution.journeys import journeys_from_touches
+
+# the result types are the product's: the oracle restates how a file is read, not what it gives
+from revalign.analytics.attribution.journeys_file import JourneysFile, RejectedRow
 from revalign.errors import InputError
 
 REQUIRED = ("journey_id", "occurred_at", "channel", "converted")
 _TRUE = {"1", "true", "yes"}
 _FALSE = {"0", "false", "no"}
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int  # 1-based line in the file (the header is line 1)
-    reason: str
-
-
-@dataclass(frozen=True)
-class JourneysFile:
-    journeys: Journeys
-    rejected: list[RejectedRow]
-    rows: int
 
 
 def read_journeys_csv(path: Path) -> JourneysFile:  # the original implementation
